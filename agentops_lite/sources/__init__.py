@@ -1,0 +1,1 @@
+"""Marketplace sources: local folders, Claude Code's own state, GitHub, URLs, git, the snapshot."""
