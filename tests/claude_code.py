@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import threading
@@ -86,8 +87,16 @@ def find_claude(*, install: bool = True) -> Path:
     return binary
 
 
+# Machine network setup (CA bundles, proxies, pip mirrors) that the launcher's pip needs.
+_NETWORK_VARS = re.compile(
+    r"(PIP_\w+|(HTTPS?|NO|ALL)_PROXY|SSL_CERT_(FILE|DIR)|REQUESTS_CA_BUNDLE|CURL_CA_BUNDLE"
+    r"|NODE_EXTRA_CA_CERTS)",
+    re.IGNORECASE,
+)
+
+
 def base_env(home: Path, path_dirs: Sequence[Path] = ()) -> dict[str, str]:
-    """A minimal environment: nothing from the real user (no credentials, config or HOME)."""
+    """A minimal environment: nothing from the real user's HOME, config or credentials."""
     system_path = ["/usr/local/bin", "/usr/bin", "/bin"]
     env = {
         "HOME": str(home),
@@ -101,6 +110,7 @@ def base_env(home: Path, path_dirs: Sequence[Path] = ()) -> dict[str, str]:
         "CLAUDE_CODE_PLUGIN_PREFER_HTTPS": "1",
         "NO_COLOR": "1",
     }
+    env.update({k: v for k, v in os.environ.items() if _NETWORK_VARS.fullmatch(k)})
     (home / "tmp").mkdir(parents=True, exist_ok=True)
     return env
 

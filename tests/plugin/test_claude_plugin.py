@@ -1,0 +1,183 @@
+"""The plugin in the real Claude Code: validate, install, details, launcher, slash commands."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.claude_code import PLUGIN_ID, REPO_ROOT, ClaudeRunner, base_env
+from tests.fake_anthropic import FakeAnthropic
+
+pytestmark = pytest.mark.claude
+
+COMMANDS = ["agentops-discover", "agentops-orchestrate", "agentops-prime"]
+SKILLS = ["agentops-orchestrator"]
+ALWAYS_ON_BUDGET = 150  # tokens, as `claude plugin details` projects them
+
+
+def assert_clean_report(report: dict[str, object], *, directory_checks: bool = True) -> None:
+    assert report["success"] is True, report
+    manifest = report["manifest"]
+    if isinstance(manifest, dict):
+        assert manifest["errors"] == [] and manifest["warnings"] == [], manifest
+    for item in report["contents"]:  # type: ignore[attr-defined]
+        assert item["errors"] == [] and item["warnings"] == [], item
+    directory = report.get("directory")
+    if directory_checks and isinstance(directory, dict):
+        assert directory["findings"] == [], directory["findings"]
+
+
+@pytest.mark.parametrize("profile", [[], ["--profile", "directory"]], ids=["default", "directory"])
+def test_validate_passes_with_no_errors_and_no_warnings(
+    claude: ClaudeRunner, profile: list[str]
+) -> None:
+    done = claude.run("plugin", "validate", ".", "--strict", *profile, "--json", cwd=REPO_ROOT)
+    report = json.loads(done.stdout)
+    assert report["manifest"]["type"] == "marketplace"
+    assert_clean_report(report)
+    provides = report["provides"]
+    assert sorted(provides["commands"]) == [f"agentops-lite:{c}" for c in COMMANDS]
+    assert provides["skills"] == [f"agentops-lite:{s}" for s in SKILLS]
+    assert provides["bin"] == ["agentops-lite"]
+
+    human = claude.run("plugin", "validate", ".", *profile, cwd=REPO_ROOT)
+    assert "Validation passed" in human.stdout
+    assert "warning" not in human.stdout.lower()
+    assert "✘" not in human.stdout and "⚠" not in human.stdout
+
+
+def test_validate_plugin_manifest_and_components(claude: ClaudeRunner, tmp_path: Path) -> None:
+    done = claude.run(
+        "plugin", "validate", ".claude-plugin/plugin.json", "--strict", "--json", cwd=REPO_ROOT
+    )
+    report = json.loads(done.stdout)
+    assert report["manifest"]["type"] == "plugin"
+    assert_clean_report(report)
+    # With a manifest present only the manifest is checked; without one, validate reads the
+    # skill and command files themselves.
+    bare = tmp_path / "agentops-lite"
+    for part in ("commands", "skills"):
+        shutil.copytree(REPO_ROOT / part, bare / part)
+    for part in ("README.md", "LICENSE"):
+        shutil.copy2(REPO_ROOT / part, bare / part)
+    done = claude.run("plugin", "validate", str(bare), "--strict", "--json")
+    # (Directory checks would only say a bare folder lacks plugin.json and an icon.)
+    assert_clean_report(json.loads(done.stdout), directory_checks=False)
+    # Control: the same check does read the skill (a missing description is a warning).
+    skill = bare / "skills" / "agentops-orchestrator" / "SKILL.md"
+    skill.write_text(re.sub(r"(?m)^description: .*\n", "", skill.read_text(encoding="utf-8")))
+    broken = claude.run("plugin", "validate", str(bare), "--strict", "--json", check=False)
+    assert broken.returncode == 1 and json.loads(broken.stdout)["contents"]
+
+
+def always_on_tokens(details: str) -> int:
+    match = re.search(r"Always-on:\s*~?\s*(\d+)\s*tok", details)
+    assert match, details
+    return int(match.group(1))
+
+
+def test_marketplace_add_install_list_and_details(
+    claude: ClaudeRunner,
+    plugin_source: Path,
+    record_property: pytest.RecordProperty,
+) -> None:
+    added = claude.run("plugin", "marketplace", "add", str(plugin_source))
+    assert "Successfully added marketplace: agentops-lite" in added.stdout
+    installed = claude.run("plugin", "install", PLUGIN_ID, "--json")
+    result = json.loads(installed.stdout.strip().splitlines()[-1])
+    assert result["outcome"] == "ok" and result["pluginId"] == PLUGIN_ID, result
+
+    entry = claude.installed()
+    assert entry["enabled"] is True
+    assert (
+        entry["version"]
+        == json.loads((REPO_ROOT / ".claude-plugin" / "plugin.json").read_text(encoding="utf-8"))[
+            "version"
+        ]
+    )
+    cache = Path(str(entry["installPath"]))
+    assert cache.is_relative_to(claude.config_dir / "plugins" / "cache")
+    assert (cache / "bin" / "agentops-lite").is_file()
+
+    details = claude.run("plugin", "details", PLUGIN_ID).stdout
+    inventory = re.search(r"Skills \((\d+)\)\s+(.*)", details)
+    assert inventory, details
+    # Claude Code lists commands/*.md among skills.
+    names = sorted(n.strip() for n in inventory.group(2).split(","))
+    assert names == sorted(COMMANDS + SKILLS)
+    assert int(inventory.group(1)) == len(names)
+    tokens = always_on_tokens(details)
+    record_property("always_on_tokens", tokens)
+    print(f"always-on context cost: ~{tokens} tokens")
+    assert 0 < tokens <= ALWAYS_ON_BUDGET, details
+
+
+@pytest.mark.slow
+def test_installed_launcher_bootstraps_a_private_venv(
+    claude: ClaudeRunner, plugin_source: Path
+) -> None:
+    claude.install_marketplace_plugin(plugin_source)
+    cache = Path(str(claude.installed()["installPath"]))
+    launcher = cache / "bin" / "agentops-lite"
+    python = shutil.which("python3", path="/usr/bin:/bin")
+    if python is None:
+        pytest.skip("no system python3 outside the project venv")
+    # Only system dirs on PATH: no agentops-lite anywhere but the launcher itself.
+    env = base_env(claude.home)
+    assert shutil.which("agentops-lite", path=env["PATH"]) is None
+
+    first = subprocess.run(
+        [str(launcher), "--version"], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert "0.1.0" in first.stdout
+    assert "private virtual environment" in first.stderr  # it says what it does
+    venv = claude.config_dir / "plugins" / "data" / "agentops-lite-agentops-lite" / "venv"
+    assert (venv / "bin" / "agentops-lite").is_file()
+
+    again = subprocess.run(
+        [str(launcher), "--version"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert again.returncode == 0 and again.stdout == first.stdout
+    assert again.stderr == ""  # built once, reused silently
+
+
+def stub_cli(directory: Path, body: str) -> Path:
+    """An `agentops-lite` stand-in on PATH (the plugin's launcher defers to it)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    script = directory / "agentops-lite"
+    script.write_text("#!/bin/sh\n" + body, encoding="utf-8")
+    script.chmod(0o755)
+    return directory
+
+
+def test_discover_command_inlines_cli_output_into_the_first_request(
+    claude: ClaudeRunner, plugin_source: Path, fake_anthropic: FakeAnthropic, tmp_path: Path
+) -> None:
+    """Harness proof independent of the catalog: what the CLI prints reaches the model."""
+    claude.install_marketplace_plugin(plugin_source)
+    claude.path_dirs.append(
+        stub_cli(
+            tmp_path / "stub",
+            'printf "RANKED-BY-STUB"; for a in "$@"; do printf " <%s>" "$a"; done; echo\n',
+        )
+    )
+    fake_anthropic.default_text = "Here are the plugins."
+    query = 'review "my" code $(echo INJECTED) it\'s $HOME'
+    done = claude.prompt(f"/agentops-lite:agentops-discover {query}", fake_anthropic.url)
+    assert done.stdout.strip() == "Here are the plugins."
+
+    [turn] = fake_anthropic.agent_turns()  # answered in one turn, no tool calls
+    prompt = turn.last_user_text()
+    # The user's words reach the CLI as one literal argument: no shell expansion.
+    assert f"RANKED-BY-STUB <discover> <{query}> <--limit> <8>" in prompt
+    assert "untrusted data" in prompt
+    # The skill is listed for auto-invocation; the user-only commands are not.
+    listing = turn.prompt_text()
+    assert "agentops-lite:agentops-orchestrator" in listing
+    assert "agentops-lite:agentops-discover:" not in listing
