@@ -21,20 +21,61 @@ MAX_PLUGINS = 20_000  # entries beyond this are ignored with an error
 
 KNOWN_TOP_KEYS = frozenset(
     {
-        "$schema", "name", "owner", "plugins", "description", "version", "metadata",
-        "forceRemoveDeletedPlugins", "allowCrossMarketplaceDependenciesOn", "renames",
+        "$schema",
+        "name",
+        "owner",
+        "plugins",
+        "description",
+        "version",
+        "metadata",
+        "forceRemoveDeletedPlugins",
+        "allowCrossMarketplaceDependenciesOn",
+        "renames",
     }
-)  # fmt: skip
+)
 KNOWN_ENTRY_KEYS = frozenset(
     {
-        "name", "source", "description", "version", "category", "tags", "keywords", "strict",
-        "relevance", "dependencies", "defaultEnabled", "displayName", "metadata", "headers",
-        "headersHelper", "author", "homepage", "repository", "license", "$schema", "commands",
-        "agents", "skills", "hooks", "mcpServers", "lspServers", "outputStyles", "userConfig",
-        "channels", "settings", "workflows", "experimental", "themes", "monitors", "icon",
-        "documentationUrl", "supportUrl", "privacyPolicyUrl", "termsOfServiceUrl",
+        "name",
+        "source",
+        "description",
+        "version",
+        "category",
+        "tags",
+        "keywords",
+        "strict",
+        "relevance",
+        "dependencies",
+        "defaultEnabled",
+        "displayName",
+        "metadata",
+        "headers",
+        "headersHelper",
+        "author",
+        "homepage",
+        "repository",
+        "license",
+        "$schema",
+        "commands",
+        "agents",
+        "skills",
+        "hooks",
+        "mcpServers",
+        "lspServers",
+        "outputStyles",
+        "userConfig",
+        "channels",
+        "settings",
+        "workflows",
+        "experimental",
+        "themes",
+        "monitors",
+        "icon",
+        "documentationUrl",
+        "supportUrl",
+        "privacyPolicyUrl",
+        "termsOfServiceUrl",
     }
-)  # fmt: skip
+)
 
 
 def _err(path: str, code: str, message: str) -> Problem:
@@ -150,9 +191,12 @@ def parse_marketplace_value(value: Any, *, repo: str | None = None) -> Marketpla
         and isinstance(value["marketplace"], dict)
     ):
         problems.append(
-            _err("marketplace", "wrapped-marketplace",
-                 "the manifest is wrapped in a 'marketplace' object; move its keys to the top")
-        )  # fmt: skip
+            _err(
+                "marketplace",
+                "wrapped-marketplace",
+                "the manifest is wrapped in a 'marketplace' object; move its keys to the top",
+            )
+        )
         value = value["marketplace"]
     if not isinstance(value, dict):
         kind = "an array" if isinstance(value, list) else "not an object"
@@ -229,9 +273,12 @@ def parse_entry(
         return None, f.problems
     if not is_valid_id(name):
         f.problems.append(
-            _err(f"{path}.name", "invalid-name",
-                 f"plugin name {name!r} must use letters, digits, '.', '_' and '-'")
-        )  # fmt: skip
+            _err(
+                f"{path}.name",
+                "invalid-name",
+                f"plugin name {name!r} must use letters, digits, '.', '_' and '-'",
+            )
+        )
     source, source_problems = parse_source(raw.get("source"), f"{path}.source", plugin_root)
     f.problems.extend(source_problems)
     f.problems.extend(

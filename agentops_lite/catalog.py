@@ -1,0 +1,387 @@
+"""The catalog store: marketplaces, plugins, problems, metrics, installs, refresh history."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, cast
+
+from agentops_lite import db
+from agentops_lite.errors import NotFoundError, UsageError
+from agentops_lite.models import (
+    MarketplaceRecord,
+    Origin,
+    PluginEntry,
+    PluginRecord,
+    RefreshReport,
+    RepoMetrics,
+)
+from agentops_lite.sources.base import LoadResult, SourceSpec, SpecKind
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def dedup_key(entry: PluginEntry, marketplace_repo: str | None, marketplace_source: str) -> str:
+    """Same source repo and path means the same plugin, whichever marketplace lists it."""
+    src = entry.source
+    if src.kind == "relative":
+        base = f"github:{marketplace_repo}" if marketplace_repo else f"path:{marketplace_source}"
+        return f"{base}/{src.path or ''}".lower().rstrip("/")
+    if src.repo:
+        return f"github:{src.repo}/{src.path or ''}".lower().removesuffix(".git").rstrip("/")
+    if src.url:
+        return f"url:{src.url}/{src.path or ''}".lower().rstrip("/")
+    if src.package:
+        return f"npm:{src.package}".lower()
+    return f"entry:{marketplace_source}/{entry.name}".lower()
+
+
+_MKT_COLUMNS = (
+    "m.id, m.key, m.name, m.source, m.source_kind, m.origin, m.repo, m.description, m.added_at, "
+    "m.refreshed_at, m.status, m.last_error, m.stars, m.pushed_at, m.archived, m.commit_sha, "
+    "m.snapshot_date, (SELECT COUNT(*) FROM plugins p WHERE p.marketplace_id = m.id), "
+    "(SELECT COUNT(*) FROM problems q WHERE q.marketplace_id = m.id AND q.severity = 'error'), "
+    "(SELECT COUNT(*) FROM problems q WHERE q.marketplace_id = m.id AND q.severity = 'warning'), "
+    "(SELECT COUNT(*) FROM marketplaces o WHERE o.name = m.name AND o.id != m.id)"
+)
+
+
+def _marketplace(row: tuple[Any, ...]) -> MarketplaceRecord:
+    return MarketplaceRecord(
+        id=row[0],
+        key=row[1],
+        name=row[2],
+        source=row[3],
+        source_kind=row[4],
+        origin=row[5],
+        repo=row[6],
+        description=row[7],
+        added_at=_dt(row[8]) or now(),
+        refreshed_at=_dt(row[9]),
+        status=row[10],
+        last_error=row[11],
+        stars=row[12],
+        pushed_at=_dt(row[13]),
+        archived=bool(row[14]),
+        commit=row[15],
+        snapshot_date=_dt(row[16]),
+        plugin_count=row[17],
+        error_count=row[18],
+        warning_count=row[19],
+        name_conflict=bool(row[20]),
+    )
+
+
+class Catalog:
+    """A handle on the catalog database. Core code passes it around; it never prints."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path | None = None) -> None:
+        self.conn = conn
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path | None = None) -> Catalog:
+        from agentops_lite.settings import db_path
+
+        target = path or db_path()
+        return cls(db.connect(target), target)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Catalog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- meta -------------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with db.write(self.conn):
+            self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    # -- marketplaces -----------------------------------------------------------------------
+    def marketplaces(self, origin: Origin | None = None) -> list[MarketplaceRecord]:
+        sql = f"SELECT {_MKT_COLUMNS} FROM marketplaces m"
+        args: tuple[Any, ...] = ()
+        if origin:
+            sql += " WHERE m.origin = ?"
+            args = (origin,)
+        return [_marketplace(r) for r in self.conn.execute(sql + " ORDER BY m.key", args)]
+
+    def marketplace(self, ident: str) -> MarketplaceRecord:
+        """By key, declared name, or source; raises NotFoundError with the nearest keys."""
+        rows = self.conn.execute(
+            f"SELECT {_MKT_COLUMNS} FROM marketplaces m WHERE m.key = ? OR m.source = ? "
+            "OR m.name = ? ORDER BY m.key = ? DESC, m.id",
+            (ident, ident, ident, ident),
+        ).fetchall()
+        if not rows:
+            keys = [m.key for m in self.marketplaces()]
+            from difflib import get_close_matches
+
+            near = get_close_matches(ident, keys, n=3)
+            hint = (
+                f"did you mean {', '.join(near)}?"
+                if near
+                else "see `agentops-lite marketplace list`"
+            )
+            raise NotFoundError(f"no marketplace {ident!r} in the catalog", hint=hint)
+        return _marketplace(rows[0])
+
+    def add_marketplace(
+        self, spec: SourceSpec, origin: Origin = "user", key_hint: str | None = None
+    ) -> MarketplaceRecord:
+        """Register a source (not loaded yet). Adding the same source twice is an error."""
+        existing = self.conn.execute(
+            "SELECT key FROM marketplaces WHERE source_kind = ? AND source = ?",
+            (spec.kind, spec.location),
+        ).fetchone()
+        if existing:
+            raise UsageError(f"{spec.display()} is already in the catalog as {existing[0]!r}")
+        base = key_hint or (spec.location if spec.kind != "local" else Path(spec.location).name)
+        with db.write(self.conn):
+            key = self._free_key(base or "marketplace")
+            self.conn.execute(
+                "INSERT INTO marketplaces (key, source, source_kind, origin, repo, ref, added_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (key, spec.location, spec.kind, origin, spec.repo, spec.ref, _iso(now())),
+            )
+        return self.marketplace(key)
+
+    def _free_key(self, base: str, own_id: int | None = None) -> str:
+        key, n = base, 1
+        while True:
+            row = self.conn.execute("SELECT id FROM marketplaces WHERE key = ?", (key,)).fetchone()
+            if row is None or row[0] == own_id:
+                return key
+            n += 1
+            key = f"{base}-{n}"
+
+    def remove_marketplace(self, ident: str) -> MarketplaceRecord:
+        record = self.marketplace(ident)
+        with db.write(self.conn):
+            self.conn.execute("DELETE FROM marketplaces WHERE id = ?", (record.id,))
+        return record
+
+    def spec_of(self, record: MarketplaceRecord) -> SourceSpec:
+        row = self.conn.execute(
+            "SELECT ref FROM marketplaces WHERE id = ?", (record.id,)
+        ).fetchone()
+        kind = cast(SpecKind, record.source_kind)
+        return SourceSpec(kind=kind, location=record.source, ref=row[0] if row else None)
+
+    # -- storing a load ---------------------------------------------------------------------
+    def store_load(self, marketplace_id: int, result: LoadResult) -> MarketplaceRecord:
+        """Replace one marketplace's plugins and problems with `result`, in one transaction."""
+        with db.write(self.conn):
+            self._store(marketplace_id, result)
+        return self._by_id(marketplace_id)
+
+    def _by_id(self, marketplace_id: int) -> MarketplaceRecord:
+        row = self.conn.execute(
+            f"SELECT {_MKT_COLUMNS} FROM marketplaces m WHERE m.id = ?", (marketplace_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"marketplace #{marketplace_id} was removed")
+        return _marketplace(row)
+
+    def _store(self, mid: int, result: LoadResult) -> None:
+        c = self.conn
+        row = c.execute(
+            "SELECT source, repo, key FROM marketplaces WHERE id = ?", (mid,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"marketplace #{mid} was removed")
+        source, repo, old_key = row
+        m = result.manifest
+        key = old_key
+        if m.name:
+            clash = c.execute(
+                "SELECT 1 FROM marketplaces WHERE name = ? AND id != ?", (m.name, mid)
+            ).fetchone()
+            wanted = m.name if not clash else f"{m.name}@{(repo or source).split('/')[0]}"
+            if old_key != wanted and not old_key.startswith(wanted):
+                key = self._free_key(wanted, own_id=mid)
+        metrics = result.repo_metrics
+        c.execute(
+            "UPDATE marketplaces SET key = ?, name = ?, description = ?, owner = ?, "
+            "refreshed_at = ?, status = 'ok', last_error = NULL, stars = COALESCE(?, stars), "
+            "pushed_at = COALESCE(?, pushed_at), archived = ?, license = COALESCE(?, license), "
+            "commit_sha = ?, snapshot_date = ?, raw_json = ? WHERE id = ?",
+            (
+                key,
+                m.name,
+                m.description,
+                m.owner,
+                _iso(now()),
+                metrics.stars if metrics else None,
+                _iso(metrics.pushed_at) if metrics else None,
+                int(metrics.archived) if metrics else 0,
+                metrics.license if metrics else None,
+                result.commit,
+                _iso(result.snapshot_date),
+                _dump_raw(m.raw),
+                mid,
+            ),
+        )
+        c.execute("DELETE FROM plugins WHERE marketplace_id = ?", (mid,))
+        c.execute("DELETE FROM problems WHERE marketplace_id = ?", (mid,))
+        c.executemany(
+            "INSERT INTO plugins (marketplace_id, name, position, description, version, category, "
+            "keywords_json, tags_json, author, license, source_kind, source_repo, source_path, "
+            "components_json, has_hooks, has_mcp, has_lsp, error_count, warning_count, "
+            "dedup_key, entry_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [_plugin_row(mid, e, repo, source) for e in m.plugins],
+        )
+        c.executemany(
+            "INSERT INTO problems (marketplace_id, plugin_name, severity, path, code, message) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [(mid, name, p.severity, p.path, p.code, p.message) for name, p in m.all_problems()],
+        )
+        self._store_metrics([*([metrics] if metrics else []), *result.plugin_repo_metrics.values()])
+
+    def _store_metrics(self, metrics: Iterable[RepoMetrics]) -> None:
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO repo_metrics VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    m.repo.lower(),
+                    m.stars,
+                    _iso(m.pushed_at),
+                    int(m.archived),
+                    m.license,
+                    m.default_branch,
+                    m.description,
+                    _iso(now()),
+                )
+                for m in metrics
+            ],
+        )
+
+    def mark_unchanged(self, marketplace_id: int) -> None:
+        with db.write(self.conn):
+            self.conn.execute(
+                "UPDATE marketplaces SET refreshed_at = ?, status = 'ok', last_error = NULL "
+                "WHERE id = ?",
+                (_iso(now()), marketplace_id),
+            )
+
+    def mark_failed(self, marketplace_id: int, message: str) -> None:
+        """Record a failure; the marketplace's previous plugins stay as they were."""
+        with db.write(self.conn):
+            self.conn.execute(
+                "UPDATE marketplaces SET status = 'error', last_error = ? WHERE id = ?",
+                (message[:2000], marketplace_id),
+            )
+
+    def record_refresh(self, report: RefreshReport) -> None:
+        total = self.conn.execute("SELECT COUNT(*) FROM plugins").fetchone()[0]
+        n_mkt = self.conn.execute("SELECT COUNT(*) FROM marketplaces").fetchone()[0]
+        counts = {s: sum(o.status == s for o in report.outcomes) for s in ("ok", "unchanged")}
+        with db.write(self.conn):
+            cur = self.conn.execute(
+                "INSERT INTO refreshes (started_at, finished_at, marketplaces, plugins, ok, "
+                "unchanged, failed) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    _iso(report.started_at),
+                    _iso(report.finished_at),
+                    n_mkt,
+                    total,
+                    counts["ok"],
+                    counts["unchanged"],
+                    len(report.failed),
+                ),
+            )
+            self.conn.executemany(
+                "INSERT INTO refresh_log VALUES (?, ?, ?, ?, ?)",
+                [(cur.lastrowid, o.key, o.status, o.plugins, o.message) for o in report.outcomes],
+            )
+
+    # -- Claude Code state --------------------------------------------------------------------
+    def set_installed(self, rows: Iterable[tuple[str, str, str | None, str | None]]) -> None:
+        """Replace the installed-plugin list: (plugin, marketplace name, scope, version)."""
+        with db.write(self.conn):
+            self.conn.execute("DELETE FROM installed_plugins")
+            self.conn.executemany("INSERT OR IGNORE INTO installed_plugins VALUES (?,?,?,?)", rows)
+
+    def set_install_counts(self, rows: Iterable[tuple[str, str, int]]) -> None:
+        stamp = _iso(now())
+        with db.write(self.conn):
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO install_counts VALUES (?, ?, ?, ?)",
+                [(p, m, n, stamp) for p, m, n in rows],
+            )
+
+    # -- reading plugins ------------------------------------------------------------------
+    def plugins(
+        self, marketplace: str | None = None, name: str | None = None
+    ) -> list[PluginRecord]:
+        """Stored plugin listings, optionally for one marketplace and/or one plugin name."""
+        from agentops_lite.catalog_read import query_plugins
+
+        mid = self.marketplace(marketplace).id if marketplace else None
+        return query_plugins(self.conn, marketplace_id=mid, name=name)
+
+    def counts(self) -> tuple[int, int]:
+        """(marketplaces, plugin listings)."""
+        m = self.conn.execute("SELECT COUNT(*) FROM marketplaces").fetchone()[0]
+        p = self.conn.execute("SELECT COUNT(*) FROM plugins").fetchone()[0]
+        return int(m), int(p)
+
+    def last_refreshed(self) -> datetime | None:
+        row = self.conn.execute("SELECT MAX(refreshed_at) FROM marketplaces").fetchone()
+        return _dt(row[0]) if row else None
+
+
+def _dump_raw(raw: dict[str, Any] | None) -> str | None:
+    if raw is None:
+        return None
+    try:
+        return json.dumps(raw, ensure_ascii=False)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _plugin_row(mid: int, e: PluginEntry, repo: str | None, source: str) -> tuple[Any, ...]:
+    kinds = {c.kind for c in e.components}
+    return (
+        mid,
+        e.name,
+        e.index,
+        e.description,
+        e.version,
+        e.category,
+        json.dumps(list(e.keywords)),
+        json.dumps(list(e.tags)),
+        e.author,
+        e.license,
+        e.source.kind,
+        e.source.repo,
+        e.source.path,
+        json.dumps([c.model_dump(exclude_none=True) for c in e.components]),
+        int("hook" in kinds),
+        int("mcp" in kinds),
+        int("lsp" in kinds),
+        sum(p.severity == "error" for p in e.problems),
+        sum(p.severity == "warning" for p in e.problems),
+        dedup_key(e, repo, source),
+        e.model_dump_json(),
+    )

@@ -1,0 +1,101 @@
+"""The `agentops-lite` command line: builds the app and maps every error to one exit path."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+from agentops_lite import __version__
+
+app = typer.Typer(
+    name="agentops-lite",
+    help="Find, compare and combine Claude Code plugins across every marketplace.\n\n"
+    'Start with:  agentops-lite discover "kubernetes helm"',
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,  # locals may hold the GitHub token
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+_state = {"verbose": False}
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"agentops-lite {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Show details (tracebacks) on errors.")
+    ] = False,
+) -> None:
+    """Find, compare and combine Claude Code plugins across every marketplace."""
+    _state["verbose"] = verbose
+
+
+def _register() -> None:
+    # Each module only imports typer at top level; the work is imported inside commands.
+    from agentops_lite.cli import catalog_cmds, marketplace
+
+    app.add_typer(marketplace.app, name="marketplace")
+    catalog_cmds.register(app)
+
+
+_register()
+
+
+def _wants_json(argv: list[str]) -> bool:
+    return "--json" in argv
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point: run the app, turn errors into one line and an exit code."""
+    from agentops_lite.errors import AgentOpsError, ExitCode
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        app(args=args, prog_name="agentops-lite")
+    except AgentOpsError as exc:
+        _report(exc.message, exc.hint, exc.exit_code, type(exc).__name__, args)
+        sys.exit(int(exc.exit_code))
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        sys.exit(int(ExitCode.INTERRUPTED))
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: never a raw traceback
+        if _state["verbose"] or os.environ.get("AGENTOPS_DEBUG"):
+            raise
+        message = f"internal error: {type(exc).__name__}: {exc}"
+        _report(
+            message,
+            "run again with -v to see the traceback",
+            ExitCode.ENVIRONMENT,
+            "InternalError",
+            args,
+        )
+        sys.exit(int(ExitCode.ENVIRONMENT))
+
+
+def _report(message: str, hint: str | None, code: int, kind: str, args: list[str]) -> None:
+    from agentops_lite import render
+
+    if _state["verbose"]:
+        import traceback
+
+        traceback.print_exc(file=sys.stderr)
+    if _wants_json(args):
+        render.emit_json(
+            {"error": {"type": kind, "message": message, "hint": hint, "exit_code": code}}
+        )
+    render.error_line(message, hint)

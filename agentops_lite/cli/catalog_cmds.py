@@ -1,0 +1,125 @@
+"""Top-level catalog commands: refresh, plugins, validate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from agentops_lite.cli.common import JsonOpt, catalog, progress_bar
+
+
+def refresh(
+    names: Annotated[list[str] | None, typer.Argument(help="Marketplaces to refresh (all)")] = None,
+    offline: Annotated[
+        bool,
+        typer.Option("--offline", envvar="AGENTOPS_OFFLINE", help="Do not use the network."),
+    ] = False,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", min=1, max=64, help="Parallel requests.")
+    ] = 16,
+    json_: JsonOpt = False,
+) -> None:
+    """Reload marketplaces from their sources; failures keep the previous data.
+
+    Exit code 3 when some sources failed and others succeeded.
+
+    Examples:
+      agentops-lite refresh
+      agentops-lite refresh claude-plugins-official --json
+    """
+    from agentops_lite import render
+    from agentops_lite.errors import PartialFailure, SourceError
+    from agentops_lite.refresh import refresh as run
+
+    with catalog() as cat, progress_bar("refreshing", not json_) as bar:
+        report = run(cat, names or [], offline=offline, concurrency=concurrency, progress=bar)  # type: ignore[arg-type]
+    if json_:
+        render.emit_json(report)
+    else:
+        from agentops_lite.cli.views import outcome_table
+
+        outcome_table(report.outcomes)
+    failed = report.failed
+    if report.rate_limited_until:
+        render.warn(
+            f"GitHub rate limit reached; retry after {report.rate_limited_until:%H:%M} UTC "
+            "(a GITHUB_TOKEN raises the limit)"
+        )
+    if failed and len(failed) == len(report.outcomes):
+        raise SourceError(f"every source failed ({len(failed)}); stored data kept")
+    if failed:
+        raise PartialFailure(
+            f"{len(failed)} of {len(report.outcomes)} sources failed; their previous data was kept"
+        )
+
+
+def plugins(
+    marketplace: Annotated[
+        str | None, typer.Option("--marketplace", "-m", help="Only this marketplace")
+    ] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """List the plugins stored in the catalog.
+
+    Examples:
+      agentops-lite plugins --marketplace claude-plugins-official
+      agentops-lite plugins --json
+    """
+    from agentops_lite import render
+
+    with catalog() as cat:
+        records = cat.plugins(marketplace)
+    if json_:
+        render.emit_json(
+            {
+                "plugins": [
+                    {
+                        "plugin": r.name,
+                        "marketplace": r.marketplace_key,
+                        "install": f"/plugin install {r.install_name}",
+                        "installed": r.installed,
+                        "dedup_key": r.dedup_key,
+                        **r.entry.model_dump(mode="json", exclude={"raw", "name"}),
+                    }
+                    for r in records
+                ]
+            }
+        )
+        return
+    from agentops_lite.cli.views import plugin_table
+
+    plugin_table(records)
+
+
+def validate(
+    path: Annotated[Path, typer.Argument(help="Marketplace folder, marketplace.json, or plugin")],
+    json_: JsonOpt = False,
+) -> None:
+    """Lint a marketplace or plugin folder; exit 1 when it has errors.
+
+    Examples:
+      agentops-lite validate ./my-marketplace
+      agentops-lite validate ./plugins/my-plugin --json
+    """
+    from agentops_lite import render
+    from agentops_lite.errors import ManifestError
+    from agentops_lite.validate import validate_path
+
+    report = validate_path(path)
+    if json_:
+        render.emit_json(report)
+    else:
+        from agentops_lite.cli.views import validation
+
+        validation(report)
+    if not report.ok:
+        # Already printed in full above; the error line just states the verdict.
+        raise ManifestError(f"{report.errors} error(s) in {path}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("refresh")(refresh)
+    app.command("plugins")(plugins)
+    app.command("validate")(validate)

@@ -1,0 +1,162 @@
+"""Load marketplace sources and store each in one transaction; one failure never stops the rest."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Literal
+
+from agentops_lite.catalog import Catalog, now
+from agentops_lite.errors import AgentOpsError, SourceError
+from agentops_lite.models import MarketplaceRecord, RefreshOutcome, RefreshReport
+from agentops_lite.sources.base import LoadResult, SourceSpec
+from agentops_lite.sources.claude_code import (
+    installed_plugins,
+    known_marketplaces,
+    manifest_location,
+)
+
+# progress(done, total, label): called after each marketplace; the CLI draws a bar from it.
+Progress = Callable[[int, int, str], None]
+
+REMOTE_KINDS = ("github", "url", "git")
+
+
+def _outcome(
+    record: MarketplaceRecord,
+    status: Literal["ok", "unchanged", "error"],
+    message: str | None = None,
+) -> RefreshOutcome:
+    return RefreshOutcome(
+        key=record.key,
+        source=record.source,
+        status=status,
+        plugins=record.plugin_count,
+        errors=record.error_count,
+        warnings=record.warning_count,
+        message=message,
+    )
+
+
+def store_result(
+    catalog: Catalog, record: MarketplaceRecord, result: LoadResult | AgentOpsError
+) -> RefreshOutcome:
+    """Store one load result (or failure) and say what happened."""
+    if isinstance(result, AgentOpsError):
+        catalog.mark_failed(record.id, result.message)
+        return _outcome(record, "error", result.message)
+    if result.not_modified:
+        catalog.mark_unchanged(record.id)
+        return _outcome(record, "unchanged")
+    return _outcome(catalog.store_load(record.id, result), "ok")
+
+
+def load_local_record(catalog: Catalog, record: MarketplaceRecord) -> LoadResult:
+    from agentops_lite.sources.local import load_local
+
+    return load_local(Path(record.source), repo=record.repo)
+
+
+def refresh(
+    catalog: Catalog,
+    keys: Sequence[str] = (),
+    *,
+    offline: bool = False,
+    concurrency: int = 16,
+    progress: Progress | None = None,
+) -> RefreshReport:
+    """Refresh the named marketplaces (all when none are named)."""
+    started = now()
+    records = [catalog.marketplace(k) for k in keys] if keys else catalog.marketplaces()
+    outcomes: list[RefreshOutcome] = []
+    remote = [r for r in records if r.source_kind in REMOTE_KINDS]
+    others = [r for r in records if r.source_kind not in REMOTE_KINDS]
+    total = len(records)
+    for record in others:
+        result: LoadResult | AgentOpsError
+        try:
+            if record.source_kind == "local":
+                result = load_local_record(catalog, record)
+            else:
+                result = SourceError(f"unknown source kind {record.source_kind!r}")
+        except AgentOpsError as exc:
+            result = exc
+        outcomes.append(store_result(catalog, record, result))
+        if progress:
+            progress(len(outcomes), total, record.key)
+    rate_limited_until = None
+    if remote and offline:
+        outcomes.extend(_outcome(r, "unchanged", "offline: kept stored data") for r in remote)
+    elif remote:
+        from agentops_lite.remote import refresh_remote
+
+        remote_outcomes, rate_limited_until = refresh_remote(
+            catalog,
+            remote,
+            concurrency=concurrency,
+            progress=progress,
+            done=len(outcomes),
+            total=total,
+        )
+        outcomes.extend(remote_outcomes)
+    report = RefreshReport(
+        started_at=started,
+        finished_at=now(),
+        outcomes=tuple(outcomes),
+        offline=offline,
+        rate_limited_until=rate_limited_until,
+    )
+    if outcomes:
+        catalog.record_refresh(report)
+    return report
+
+
+def add_source(
+    catalog: Catalog, text: str, *, name: str | None = None, load: bool = True
+) -> tuple[MarketplaceRecord, RefreshOutcome | None]:
+    """`marketplace add`: register a source and, for local ones, load it at once."""
+    from agentops_lite.sources.base import parse_source
+
+    spec = parse_source(text)
+    if spec.kind == "local":
+        # Fail before registering anything when the folder holds no marketplace.
+        from agentops_lite.sources.local import find_manifest
+
+        find_manifest(Path(spec.location))
+    record = catalog.add_marketplace(spec, origin="user", key_hint=name)
+    if not load or spec.kind != "local":
+        return record, None
+    report = refresh(catalog, [record.key])
+    return catalog.marketplace(report.outcomes[0].key), report.outcomes[0]
+
+
+def import_claude(catalog: Catalog) -> tuple[list[RefreshOutcome], int]:
+    """Register and load every marketplace Claude Code knows; mark installed plugins.
+
+    Loads from Claude Code's local copies, so it works offline. Returns the outcomes and the
+    number of installed plugins recorded.
+    """
+    existing = {(m.source_kind, m.source) for m in catalog.marketplaces()}
+    outcomes: list[RefreshOutcome] = []
+    for known in known_marketplaces():
+        location = manifest_location(known)
+        if location is None:
+            continue
+        spec = SourceSpec(kind="local", location=str(location.resolve()))
+        if (spec.kind, spec.location) in existing:
+            record = next(m for m in catalog.marketplaces() if m.source == spec.location)
+        else:
+            record = catalog.add_marketplace(spec, origin="claude", key_hint=known.name)
+            if known.source_type == "github":
+                catalog.conn.execute(
+                    "UPDATE marketplaces SET repo = ? WHERE id = ?", (known.location, record.id)
+                )
+        result: LoadResult | AgentOpsError
+        try:
+            result = load_local_record(catalog, catalog.marketplace(record.key))
+        except AgentOpsError as exc:
+            result = exc
+        outcomes.append(store_result(catalog, record, result))
+    installed = installed_plugins()
+    catalog.set_installed((i.plugin, i.marketplace, i.scope, i.version) for i in installed)
+    return outcomes, len(installed)

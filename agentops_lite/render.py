@@ -1,0 +1,94 @@
+"""Terminal and JSON rendering: the one place that turns results into rich output.
+
+Everything a marketplace wrote is untrusted: it reaches the terminal only through `untrusted()`,
+which strips escape sequences and bidi controls and never interprets rich markup.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+# C0 (except \t, \n), DEL, C1 (which includes the 8-bit CSI/OSC introducers), bidi controls.
+_UNSAFE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# The same characters inside JSON output become \u escapes (json.dumps already escapes C0).
+_JSON_UNSAFE_RE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+_stdout: Console | None = None
+_stderr: Console | None = None
+
+
+def out() -> Console:
+    global _stdout
+    if _stdout is None:
+        _stdout = Console(highlight=False, soft_wrap=False)
+    return _stdout
+
+
+def err() -> Console:
+    global _stderr
+    if _stderr is None:
+        _stderr = Console(stderr=True, highlight=False)
+    return _stderr
+
+
+def reset_consoles() -> None:
+    """Forget cached consoles (tests swap stdout/stderr between invocations)."""
+    global _stdout, _stderr
+    _stdout = _stderr = None
+
+
+def safe_text(value: object, max_chars: int | None = None) -> str:
+    """Untrusted text made inert: no escape sequences, no bidi tricks, one line, capped."""
+    text = "" if value is None else str(value)
+    text = _UNSAFE_RE.sub("", text.replace("\t", " ").replace("\n", " "))
+    text = re.sub(r"\s{2,}", " ", text).strip()
+    if max_chars is not None and len(text) > max_chars:
+        text = text[: max_chars - 1].rstrip() + "…"
+    return text
+
+
+def untrusted(value: object, max_chars: int | None = None, style: str = "") -> Text:
+    """A rich Text that is never parsed as markup."""
+    return Text(safe_text(value, max_chars), style=style)
+
+
+def json_text(payload: Any) -> str:
+    text = json.dumps(payload, ensure_ascii=False, indent=2, default=str)
+    return _JSON_UNSAFE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def emit_json(payload: Any) -> None:
+    """Exactly one JSON document on stdout."""
+    if hasattr(payload, "model_dump"):
+        payload = payload.model_dump(mode="json")
+    sys.stdout.write(json_text(payload) + "\n")
+    sys.stdout.flush()
+
+
+def table(*columns: str, title: str | None = None) -> Table:
+    t = Table(title=title, show_lines=False, header_style="bold", expand=False)
+    for c in columns:
+        t.add_column(c, overflow="fold")
+    return t
+
+
+def note(message: str) -> None:
+    """A status line on stderr (never stdout, so --json output stays clean)."""
+    err().print(Text(message, style="dim"))
+
+
+def warn(message: str) -> None:
+    err().print(Text("warning: ", style="yellow bold") + Text(message))
+
+
+def error_line(message: str, hint: str | None) -> None:
+    err().print(Text("error: ", style="red bold") + Text(safe_text(message)))
+    if hint:
+        err().print(Text("hint: ", style="cyan") + Text(safe_text(hint)))
