@@ -217,7 +217,8 @@ class Catalog:
             clash = c.execute(
                 "SELECT 1 FROM marketplaces WHERE name = ? AND id != ?", (m.name, mid)
             ).fetchone()
-            wanted = m.name if not clash else f"{m.name}@{(repo or source).split('/')[0]}"
+            owner = repo.split("/")[0] if repo else Path(source).name
+            wanted = m.name if not clash else f"{m.name}@{owner}"
             if old_key != wanted and not old_key.startswith(wanted):
                 key = self._free_key(wanted, own_id=mid)
         metrics = result.repo_metrics
