@@ -29,6 +29,9 @@ class LocalTree:
         parts = [p for p in rel.split("/") if p not in ("", ".")]
         if ".." in parts:
             return None
+        if not parts:
+            # The root itself (a plugin whose source is "./"): its parent is outside by design.
+            return self.root
         target = os.path.join(self._root_str, *parts)
         parent = os.path.dirname(target)
         # realpath is a syscall per component; folders are shared by many files, so cache them.
