@@ -119,6 +119,23 @@ def _origin(url: str) -> tuple[str, str, int | None]:
     return parts.scheme, (parts.hostname or "").lower(), port
 
 
+class _Secret:
+    """Holds the token so that repr(), vars() and tracebacks with locals show `<secret>`."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def __repr__(self) -> str:
+        return "<secret>"
+
+    __str__ = __repr__
+
+    def reveal(self) -> str:
+        return self._value
+
+
 class _Retry(Exception):
     """An attempt failed in a way worth repeating (connection error, 5xx, short rate wait)."""
 
@@ -142,7 +159,7 @@ class HttpClient:
         self.config = config or NetConfig.from_env()
         self.cache = cache
         self.stats = NetStats()
-        self.__token = token  # name-mangled and never part of repr/str/errors
+        self.__token = _Secret(token) if token else None
         self._github = {_origin(self.config.api_base), _origin(self.config.raw_base)}
         self._sem = asyncio.Semaphore(max(1, self.config.concurrency))
         # Rate-limit stops per service (API vs raw host have separate limits), not per origin.
@@ -261,7 +278,7 @@ class HttpClient:
             headers["Accept"] = accept or GITHUB_JSON
             headers["X-GitHub-Api-Version"] = API_VERSION
             if self.__token:
-                headers["Authorization"] = f"Bearer {self.__token}"
+                headers["Authorization"] = f"Bearer {self.__token.reveal()}"
         elif accept:
             headers["Accept"] = accept
         return headers

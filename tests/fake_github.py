@@ -208,6 +208,12 @@ class FakeGitHub:
     def count(self, prefix: str = "") -> int:
         return sum(1 for h in self.hits if h.path.startswith(prefix))
 
+    def wait_for(self, prefix: str, n: int = 1, timeout: float = 5.0) -> None:
+        """Wait until `n` requests under `prefix` are recorded (aborted ones finish late)."""
+        deadline = time.monotonic() + timeout
+        while self.count(prefix) < n and time.monotonic() < deadline:
+            time.sleep(0.01)
+
     def body_bytes(self, prefix: str = "") -> int:
         return sum(h.body_bytes for h in self.hits if h.path.startswith(prefix))
 
@@ -360,6 +366,8 @@ class _Handler(BaseHTTPRequestHandler):
             hdrs.setdefault("X-RateLimit-Limit", str(limit))
             hdrs.setdefault("X-RateLimit-Remaining", str(limit - 1 - len(self.gh.hits) % limit))
             hdrs.setdefault("X-RateLimit-Reset", str(int(time.time()) + 3600))
+        # Recorded before sending so a client that has its answer always sees the hit counted.
+        self._record(status, len(body) if status != 304 else 0)
         self.send_response(status)
         for k, v in hdrs.items():
             self.send_header(k, v)
@@ -368,7 +376,6 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if status != 304:
             self.wfile.write(body)
-        self._record(status, len(body) if status != 304 else 0)
 
     def _fresh(self, etag: str | None, last_modified: str | None) -> bool:
         inm = self.headers.get("If-None-Match")
