@@ -21,10 +21,13 @@ class AgentOpsError(Exception):
 
     exit_code: ExitCode = ExitCode.ENVIRONMENT
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
+    def __init__(self, message: str, *, hint: str | None = None, reported: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        # True when the command already printed its full result (e.g. a --json report) and
+        # the error only sets the exit code: no second JSON document on stdout.
+        self.reported = reported
 
 
 class UsageError(AgentOpsError):
@@ -60,7 +63,9 @@ class NetworkError(SourceError):
 class RateLimited(NetworkError):
     """GitHub said stop; `reset_at` is when asking again makes sense (epoch seconds)."""
 
-    def __init__(self, message: str, *, reset_at: float | None = None, hint: str | None = None):
+    def __init__(
+        self, message: str, *, reset_at: float | None = None, hint: str | None = None
+    ) -> None:
         super().__init__(message, hint=hint)
         self.reset_at = reset_at
 

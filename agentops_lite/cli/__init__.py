@@ -68,7 +68,8 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=args, prog_name="agentops-lite")
     except AgentOpsError as exc:
-        _report(exc.message, exc.hint, exc.exit_code, type(exc).__name__, args)
+        json_doc = _wants_json(args) and not exc.reported
+        _report(exc.message, exc.hint, exc.exit_code, type(exc).__name__, json_doc)
         sys.exit(int(exc.exit_code))
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
@@ -77,24 +78,19 @@ def main(argv: list[str] | None = None) -> None:
         if _state["verbose"] or os.environ.get("AGENTOPS_DEBUG"):
             raise
         message = f"internal error: {type(exc).__name__}: {exc}"
-        _report(
-            message,
-            "run again with -v to see the traceback",
-            ExitCode.ENVIRONMENT,
-            "InternalError",
-            args,
-        )
+        hint = "run again with -v to see the traceback"
+        _report(message, hint, ExitCode.ENVIRONMENT, "InternalError", _wants_json(args))
         sys.exit(int(ExitCode.ENVIRONMENT))
 
 
-def _report(message: str, hint: str | None, code: int, kind: str, args: list[str]) -> None:
+def _report(message: str, hint: str | None, code: int, kind: str, json_doc: bool) -> None:
     from agentops_lite import render
 
     if _state["verbose"]:
         import traceback
 
         traceback.print_exc(file=sys.stderr)
-    if _wants_json(args):
+    if json_doc:
         render.emit_json(
             {"error": {"type": kind, "message": message, "hint": hint, "exit_code": code}}
         )

@@ -48,10 +48,11 @@ def refresh(
             "(a GITHUB_TOKEN raises the limit)"
         )
     if failed and len(failed) == len(report.outcomes):
-        raise SourceError(f"every source failed ({len(failed)}); stored data kept")
+        raise SourceError(f"every source failed ({len(failed)}); stored data kept", reported=True)
     if failed:
         raise PartialFailure(
-            f"{len(failed)} of {len(report.outcomes)} sources failed; their previous data was kept"
+            f"{len(failed)} of {len(report.outcomes)} sources failed; their previous data was kept",
+            reported=True,
         )
 
 
@@ -116,7 +117,7 @@ def validate(
         validation(report)
     if not report.ok:
         # Already printed in full above; the error line just states the verdict.
-        raise ManifestError(f"{report.errors} error(s) in {path}")
+        raise ManifestError(f"{report.errors} error(s) in {path}", reported=True)
 
 
 def register(app: typer.Typer) -> None:
