@@ -164,6 +164,8 @@ class Catalog:
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (key, spec.location, spec.kind, origin, spec.repo, spec.ref, _iso(now())),
             )
+            # The catalog is now set up: first-use seeding (bootstrap.py) must not happen later.
+            self.conn.execute("INSERT OR IGNORE INTO meta VALUES ('setup', ?)", (origin,))
         return self.marketplace(key)
 
     def _free_key(self, base: str, own_id: int | None = None) -> str:
@@ -206,11 +208,18 @@ class Catalog:
     def _store(self, mid: int, result: LoadResult) -> None:
         c = self.conn
         row = c.execute(
-            "SELECT source, repo, key FROM marketplaces WHERE id = ?", (mid,)
+            "SELECT source, repo, key, origin FROM marketplaces WHERE id = ?", (mid,)
         ).fetchone()
         if row is None:
             raise NotFoundError(f"marketplace #{mid} was removed")
-        source, repo, old_key = row
+        source, repo, old_key, origin = row
+        if repo and origin != "embedded":
+            # Live data of a repo replaces the embedded snapshot's copy, never the reverse.
+            c.execute(
+                "DELETE FROM marketplaces WHERE origin = 'embedded' AND LOWER(repo) = LOWER(?) "
+                "AND id != ?",
+                (repo, mid),
+            )
         m = result.manifest
         key = old_key
         if m.name:

@@ -77,6 +77,10 @@ def refresh(
         try:
             if record.source_kind == "local":
                 result = load_local_record(catalog, record)
+            elif record.source_kind == "embedded":
+                from agentops_lite.snapshot import load_embedded
+
+                result = load_embedded(record.source)
             else:
                 result = SourceError(f"unknown source kind {record.source_kind!r}")
         except AgentOpsError as exc:

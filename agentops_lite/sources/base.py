@@ -34,7 +34,8 @@ class SourceSpec:
 
     @property
     def repo(self) -> str | None:
-        return self.location if self.kind == "github" else None
+        # An embedded (snapshot) copy names its GitHub repo too, so live data can replace it.
+        return self.location if self.kind in ("github", "embedded") else None
 
     def display(self) -> str:
         if self.kind == "github" and self.ref:

@@ -1,0 +1,318 @@
+"""Ecosystem and workflow metrics computed from the catalog database (no printing)."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections import Counter
+from datetime import datetime, timezone
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+COMPONENT_KINDS = ("command", "skill", "agent", "hook", "mcp", "lsp")
+STAR_BUCKETS = ("0", "1-9", "10-99", "100-999", "1000+", "unknown")
+AGE_BUCKETS = ("< 30 days", "30-89 days", "90-364 days", ">= 1 year", "unknown")
+TOP_KEYWORDS = 25
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Count(_Out):
+    """One bar of a distribution."""
+
+    name: str = Field(description="The bucket, category or keyword")
+    count: int = Field(description="How many plugin listings fall in it")
+
+
+class Totals(_Out):
+    """How big the catalog is."""
+
+    marketplaces: int = Field(description="Marketplaces in the catalog")
+    plugin_listings: int = Field(description="Plugin entries across all marketplaces")
+    unique_plugins: int = Field(
+        description="Distinct plugins after de-duplication (same source repo and path = one plugin)"
+    )
+    plugins_with_errors: int = Field(
+        description="Plugin listings with at least one manifest error (Claude Code would refuse)"
+    )
+    marketplaces_failing: int = Field(description="Marketplaces whose last refresh failed")
+    problem_errors: int = Field(description="Error-severity problems across the catalog")
+    problem_warnings: int = Field(description="Warning-severity problems across the catalog")
+
+
+class MarketplaceStats(_Out):
+    """One marketplace's figures."""
+
+    key: str = Field(description="Catalog id of the marketplace")
+    name: str | None = Field(description="Name declared in marketplace.json")
+    source: str = Field(description="Where it is loaded from")
+    plugins: int = Field(description="Plugin listings")
+    stars: int | None = Field(description="GitHub stars of the marketplace repo, when known")
+    last_update: datetime | None = Field(description="Last push to the marketplace repo, if known")
+    refreshed_at: datetime | None = Field(description="When agentops-lite last loaded it")
+    errors: int = Field(description="Error-severity problems")
+    warnings: int = Field(description="Warning-severity problems")
+    status: str = Field(description="Refresh status: new | ok | error")
+    last_error: str | None = Field(description="Why the last refresh failed")
+
+
+class Distributions(_Out):
+    """How plugin listings spread over categories, keywords, components, stars and age."""
+
+    categories: list[Count] = Field(
+        description="Normalised categories (lowercase, hyphenated), most common first"
+    )
+    uncategorised: int = Field(description="Listings without a category")
+    keywords: list[Count] = Field(
+        description=f"Top {TOP_KEYWORDS} keywords and tags (lowercased; once per listing)"
+    )
+    components: list[Count] = Field(
+        description="Listings shipping at least one command / skill / agent / hook / mcp / lsp"
+    )
+    stars: list[Count] = Field(description="Stars of the plugin's repo (else its marketplace's)")
+    age: list[Count] = Field(description="Time since the plugin's repo (else marketplace) changed")
+
+
+class GrowthPoint(_Out):
+    """The catalog's size at the end of one day with refreshes."""
+
+    date: str = Field(description="UTC day, YYYY-MM-DD")
+    marketplaces: int = Field(description="Marketplaces after that day's last refresh")
+    plugins: int = Field(description="Plugin listings after that day's last refresh")
+    refreshes: int = Field(description="Refreshes run that day")
+    failed: int = Field(description="Marketplace loads that failed that day")
+
+
+class RateStat(_Out):
+    """Success figures for one workflow or plugin."""
+
+    name: str = Field(description="Workflow name, or plugin@marketplace")
+    runs: int = Field(description="Finished runs (or steps, for plugins) counted")
+    succeeded: int = Field(description="How many of them succeeded")
+    success_rate: float | None = Field(description="succeeded / runs (None when runs is 0)")
+
+
+class Combination(_Out):
+    """A set of plugins used together in one run."""
+
+    plugins: list[str] = Field(description="plugin@marketplace names, sorted")
+    runs: int = Field(description="Runs that used exactly this set")
+
+
+class WorkflowStats(_Out):
+    """What the recorded workflow runs say."""
+
+    runs: int = Field(description="Runs started")
+    by_status: list[Count] = Field(description="Runs per status")
+    success_rate: float | None = Field(description="Succeeded / finished runs")
+    per_workflow: list[RateStat] = Field(description="Success per workflow")
+    per_plugin: list[RateStat] = Field(description="Success of the steps that used each plugin")
+    combinations: list[Combination] = Field(description="Most common plugin combinations")
+    median_steps: float | None = Field(description="Median number of steps per run")
+    median_retries: float | None = Field(description="Median number of retries per run")
+
+
+class Stats(_Out):
+    """Everything `agentops-lite stats` reports."""
+
+    generated_at: datetime = Field(description="When these figures were computed (UTC)")
+    totals: Totals
+    marketplaces: list[MarketplaceStats] = Field(description="Largest first")
+    distributions: Distributions
+    growth: list[GrowthPoint] = Field(description="Catalog size per refresh day, oldest first")
+    workflows: WorkflowStats | None = Field(
+        description="Run analytics (None when this catalog has no run tables yet)"
+    )
+
+
+def normalise_category(value: str | None) -> str | None:
+    """`Orchestration & Automation` → `orchestration-automation`; blank → None."""
+    if not value:
+        return None
+    slug = re.sub(r"[^\w]+", "-", value.strip().lower()).strip("-_")
+    return slug or None
+
+
+def _parse_dt(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def star_bucket(stars: int | None) -> str:
+    if stars is None:
+        return "unknown"
+    for limit, label in ((0, "0"), (9, "1-9"), (99, "10-99"), (999, "100-999")):
+        if stars <= limit:
+            return label
+    return "1000+"
+
+
+def age_bucket(changed: datetime | None, now: datetime) -> str:
+    if changed is None:
+        return "unknown"
+    days = (now - changed).days
+    if days < 30:
+        return AGE_BUCKETS[0]
+    if days < 90:
+        return AGE_BUCKETS[1]
+    if days < 365:
+        return AGE_BUCKETS[2]
+    return AGE_BUCKETS[3]
+
+
+def _loads_list(text: str | None) -> list[Any]:
+    try:
+        value = json.loads(text or "[]")
+    except ValueError:
+        return []
+    return value if isinstance(value, list) else []
+
+
+def _ordered(counter: Counter[str], order: tuple[str, ...]) -> list[Count]:
+    return [Count(name=k, count=counter.get(k, 0)) for k in order]
+
+
+def _ranked(counter: Counter[str], limit: int | None = None) -> list[Count]:
+    items = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [Count(name=k, count=v) for k, v in items[:limit]]
+
+
+def totals(conn: sqlite3.Connection) -> Totals:
+    one = conn.execute(
+        "SELECT (SELECT COUNT(*) FROM marketplaces), COUNT(*), COUNT(DISTINCT dedup_key), "
+        "COALESCE(SUM(error_count > 0), 0), "
+        "(SELECT COUNT(*) FROM marketplaces WHERE status = 'error'), "
+        "(SELECT COUNT(*) FROM problems WHERE severity = 'error'), "
+        "(SELECT COUNT(*) FROM problems WHERE severity = 'warning') FROM plugins"
+    ).fetchone()
+    return Totals(
+        marketplaces=one[0],
+        plugin_listings=one[1],
+        unique_plugins=one[2],
+        plugins_with_errors=one[3],
+        marketplaces_failing=one[4],
+        problem_errors=one[5],
+        problem_warnings=one[6],
+    )
+
+
+def marketplaces(conn: sqlite3.Connection) -> list[MarketplaceStats]:
+    rows = conn.execute(
+        "SELECT m.key, m.name, m.source, m.stars, m.pushed_at, m.refreshed_at, m.status, "
+        "m.last_error, "
+        "(SELECT COUNT(*) FROM plugins p WHERE p.marketplace_id = m.id), "
+        "(SELECT COUNT(*) FROM problems q WHERE q.marketplace_id = m.id AND q.severity='error'), "
+        "(SELECT COUNT(*) FROM problems q WHERE q.marketplace_id = m.id AND q.severity='warning') "
+        "FROM marketplaces m"
+    ).fetchall()
+    out = [
+        MarketplaceStats(
+            key=r[0],
+            name=r[1],
+            source=r[2],
+            stars=r[3],
+            last_update=_parse_dt(r[4]),
+            refreshed_at=_parse_dt(r[5]),
+            status=r[6],
+            last_error=r[7],
+            plugins=r[8],
+            errors=r[9],
+            warnings=r[10],
+        )
+        for r in rows
+    ]
+    return sorted(out, key=lambda m: (-m.plugins, m.key))
+
+
+def distributions(conn: sqlite3.Connection, now: datetime) -> Distributions:
+    categories: Counter[str] = Counter()
+    keywords: Counter[str] = Counter()
+    components: Counter[str] = Counter()
+    stars: Counter[str] = Counter()
+    ages: Counter[str] = Counter()
+    uncategorised = 0
+    # Stars and recency: the plugin's own repo when known, else its marketplace's (as catalog_read).
+    rows = conn.execute(
+        "SELECT p.category, p.keywords_json, p.tags_json, p.components_json, "
+        "COALESCE(r.stars, m.stars), COALESCE(r.pushed_at, m.pushed_at) "
+        "FROM plugins p JOIN marketplaces m ON m.id = p.marketplace_id "
+        "LEFT JOIN repo_metrics r ON r.repo = LOWER(p.source_repo)"
+    )
+    for category, kw_json, tags_json, comp_json, star_count, pushed in rows:
+        slug = normalise_category(category)
+        if slug is None:
+            uncategorised += 1
+        else:
+            categories[slug] += 1
+        words = {
+            w.strip().lower()
+            for w in _loads_list(kw_json) + _loads_list(tags_json)
+            if isinstance(w, str) and w.strip()
+        }
+        keywords.update(words)
+        kinds = {c.get("kind") for c in _loads_list(comp_json) if isinstance(c, dict)}
+        components.update(k for k in COMPONENT_KINDS if k in kinds)
+        stars[star_bucket(star_count)] += 1
+        ages[age_bucket(_parse_dt(pushed), now)] += 1
+    return Distributions(
+        categories=_ranked(categories),
+        uncategorised=uncategorised,
+        keywords=_ranked(keywords, TOP_KEYWORDS),
+        components=_ordered(components, COMPONENT_KINDS),
+        stars=_ordered(stars, STAR_BUCKETS),
+        age=_ordered(ages, AGE_BUCKETS),
+    )
+
+
+def growth(conn: sqlite3.Connection) -> list[GrowthPoint]:
+    """One point per UTC day: the size after that day's last refresh."""
+    points: dict[str, GrowthPoint] = {}
+    for _, finished, n_mkt, n_plugins, failed in conn.execute(
+        "SELECT id, finished_at, marketplaces, plugins, failed FROM refreshes ORDER BY id"
+    ):
+        when = _parse_dt(finished)
+        day = when.astimezone(timezone.utc).date().isoformat() if when else str(finished)[:10]
+        before = points.get(day)
+        points[day] = GrowthPoint(
+            date=day,
+            marketplaces=n_mkt,
+            plugins=n_plugins,
+            refreshes=(before.refreshes if before else 0) + 1,
+            failed=(before.failed if before else 0) + failed,
+        )
+    return [points[d] for d in sorted(points)]
+
+
+def workflow_stats(conn: sqlite3.Connection) -> WorkflowStats | None:
+    """Run analytics; None until the run tables exist (see workflow/store.py)."""
+    have = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "runs" not in have:
+        return None
+    return None
+
+
+def compute(conn: sqlite3.Connection, now: datetime | None = None) -> Stats:
+    """All catalog and workflow figures, read in one snapshot of the database."""
+    moment = now or datetime.now(timezone.utc).replace(microsecond=0)
+    # One read transaction, so a refresh committing meanwhile cannot make the figures disagree.
+    conn.execute("BEGIN")
+    try:
+        return Stats(
+            generated_at=moment,
+            totals=totals(conn),
+            marketplaces=marketplaces(conn),
+            distributions=distributions(conn, moment),
+            growth=growth(conn),
+            workflows=workflow_stats(conn),
+        )
+    finally:
+        conn.execute("ROLLBACK")
