@@ -48,9 +48,7 @@ def _root(
 def _register() -> None:
     # Each module only imports typer at top level; the work is imported inside commands.
     from agentops_lite.cli import catalog_cmds, marketplace, stats
-    from agentops_lite.cli import discover as discover_cmds
 
-    discover_cmds.register(app)
     app.add_typer(marketplace.app, name="marketplace")
     catalog_cmds.register(app)
     stats.register(app)
