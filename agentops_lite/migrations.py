@@ -129,4 +129,11 @@ def m001_catalog(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [m001_catalog]
+def m020_http_cache(db: sqlite3.Connection) -> None:
+    """ETag / Last-Modified store of the crawler (see http_cache.py)."""
+    from agentops_lite.http_cache import SCHEMA
+
+    run_ddl(db, SCHEMA)
+
+
+MIGRATIONS: list[Migration] = [m001_catalog, m020_http_cache]

@@ -1,0 +1,252 @@
+"""First-use seeding and the defaults lifecycle: snapshot copies in, live data over them, or out.
+
+A catalog never set up (no marketplace ever added, defaults never loaded or dropped) is seeded on
+the first read command from the embedded snapshot plus the marketplaces Claude Code knows. After
+that, only `defaults load|drop` change which defaults are present. Live data of a repo always
+replaces the snapshot's copy (the catalog drops the embedded row when the live one is stored).
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable
+from datetime import date, datetime, timezone
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from agentops_lite import db
+from agentops_lite.catalog import Catalog, now
+from agentops_lite.errors import AgentOpsError, UsageError
+from agentops_lite.models import MarketplaceRecord, RefreshOutcome, RefreshReport
+from agentops_lite.sources.base import SourceSpec
+
+SETUP_KEY = "setup"  # absent: never set up; else who set it up (user, claude, defaults...)
+DEFAULTS_KEY = "defaults"  # loaded | dropped
+Progress = Callable[[int, int, str], None]
+
+
+class SnapshotAge(BaseModel):
+    """How old the snapshot data in the catalog is (the `snapshot` block of `--json` output)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    date: str = Field(description="When the snapshot was taken, YYYY-MM-DD")
+    age_days: int = Field(description="Whole days since then")
+    marketplaces: int = Field(description="Marketplaces in the catalog served from the snapshot")
+    plugins: int = Field(description="Plugin listings served from the snapshot")
+
+
+class SeedReport(BaseModel):
+    """What first-use seeding put into an empty catalog."""
+
+    model_config = ConfigDict(frozen=True)
+
+    claude: tuple[RefreshOutcome, ...] = ()
+    embedded: tuple[RefreshOutcome, ...] = ()
+    snapshot: SnapshotAge | None = None
+    snapshot_error: str | None = Field(default=None, description="Why no snapshot was loaded")
+
+
+class DefaultsStatus(BaseModel):
+    """`defaults status`: which defaults are present, from the snapshot or live."""
+
+    model_config = ConfigDict(frozen=True)
+
+    state: str = Field(description="never-set-up | loaded | dropped | not-loaded")
+    snapshot: SnapshotAge | None = Field(description="Snapshot data currently in the catalog")
+    packaged_date: str | None = Field(description="Date of the snapshot shipped in this package")
+    packaged_marketplaces: int = 0
+    packaged_size_bytes: int = 0
+    embedded: tuple[str, ...] = Field(default=(), description="Repos served from the snapshot")
+    live: tuple[str, ...] = Field(default=(), description="Default repos loaded live")
+    missing: tuple[str, ...] = Field(default=(), description="Default repos not in the catalog")
+
+
+def _age(when: datetime, today: date | None = None) -> int:
+    ref = today or datetime.now(timezone.utc).date()
+    return max(0, (ref - when.date()).days)
+
+
+def snapshot_age(catalog: Catalog) -> SnapshotAge | None:
+    """The snapshot block for results: None when no catalog data comes from the snapshot."""
+    rows = catalog.marketplaces(origin="embedded")
+    dates = [r.snapshot_date for r in rows if r.snapshot_date is not None]
+    if not rows or not dates:
+        return None
+    oldest = min(dates)
+    return SnapshotAge(
+        date=oldest.date().isoformat(),
+        age_days=_age(oldest),
+        marketplaces=len(rows),
+        plugins=sum(r.plugin_count for r in rows),
+    )
+
+
+def _claim_setup(catalog: Catalog) -> bool:
+    """Atomically mark an empty, never-set-up catalog as being seeded by this process."""
+    with db.write(catalog.conn):
+        cur = catalog.conn.execute(
+            "INSERT INTO meta (key, value) SELECT ?, 'seeding' WHERE NOT EXISTS "
+            "(SELECT 1 FROM meta WHERE key = ?) AND NOT EXISTS (SELECT 1 FROM marketplaces)",
+            (SETUP_KEY, SETUP_KEY),
+        )
+        claimed = cur.rowcount == 1
+        if not claimed:
+            # A catalog from before this marker existed, with marketplaces in it: set up already.
+            catalog.conn.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES (?, 'existing')", (SETUP_KEY,)
+            )
+    return claimed
+
+
+def ensure_ready(catalog: Catalog) -> SeedReport | None:
+    """Seed a never-set-up catalog (snapshot + Claude Code's marketplaces); else do nothing.
+
+    Cheap when already set up: one indexed read. Returns what was seeded, or None.
+    """
+    if catalog.get_meta(SETUP_KEY) is not None or not _claim_setup(catalog):
+        return None
+    from agentops_lite.refresh import import_claude
+
+    claude, _installed = import_claude(catalog)
+    embedded: list[RefreshOutcome] = []
+    error: str | None = None
+    try:
+        embedded = load_defaults(catalog)
+    except AgentOpsError as exc:  # no or damaged snapshot: still a working (smaller) catalog
+        error = exc.message
+    catalog.set_meta(SETUP_KEY, "defaults")
+    return SeedReport(
+        claude=tuple(claude),
+        embedded=tuple(embedded),
+        snapshot=snapshot_age(catalog),
+        snapshot_error=error,
+    )
+
+
+def _live_repos(records: list[MarketplaceRecord]) -> set[str]:
+    return {r.repo.lower() for r in records if r.repo and r.origin != "embedded"}
+
+
+def load_defaults(catalog: Catalog, progress: Progress | None = None) -> list[RefreshOutcome]:
+    """Load the snapshot's copy of every default repo that has no live data in the catalog.
+
+    Existing embedded rows are reloaded (a newer package may ship a newer snapshot).
+    """
+    from agentops_lite.refresh import store_result
+    from agentops_lite.snapshot import load_all
+
+    results = load_all()
+    records = catalog.marketplaces()
+    live = _live_repos(records)
+    embedded = {r.source.lower(): r for r in records if r.origin == "embedded"}
+    outcomes: list[RefreshOutcome] = []
+    for n, result in enumerate(results, 1):
+        repo = result.location
+        if repo.lower() in live:
+            continue  # live data wins, never the other way round
+        record = embedded.get(repo.lower())
+        if record is None:
+            try:
+                record = catalog.add_marketplace(
+                    SourceSpec(kind="embedded", location=repo),
+                    origin="embedded",
+                    key_hint=result.manifest.name or repo,
+                )
+            except UsageError:  # another process added it meanwhile
+                continue
+        outcomes.append(store_result(catalog, record, result))
+        if progress:
+            progress(n, len(results), repo)
+    catalog.set_meta(DEFAULTS_KEY, "loaded")
+    return outcomes
+
+
+def drop_defaults(catalog: Catalog) -> list[MarketplaceRecord]:
+    """Remove every marketplace that came from the snapshot or the built-in default list."""
+    dropped = [r for r in catalog.marketplaces() if r.origin in ("embedded", "default")]
+    for record in dropped:
+        catalog.remove_marketplace(record.key)
+    catalog.set_meta(DEFAULTS_KEY, "dropped")
+    if catalog.get_meta(SETUP_KEY) is None:
+        catalog.set_meta(SETUP_KEY, "defaults")
+    return dropped
+
+
+def defaults_status(catalog: Catalog) -> DefaultsStatus:
+    from agentops_lite.defaults import DEFAULT_REPOS
+    from agentops_lite.snapshot import available, info
+
+    records = catalog.marketplaces()
+    embedded = sorted(r.source for r in records if r.origin == "embedded")
+    live_lower = _live_repos(records)
+    live = sorted(r for r in DEFAULT_REPOS if r.lower() in live_lower)
+    present = {e.lower() for e in embedded} | live_lower
+    packaged = info() if available() else None
+    state = catalog.get_meta(DEFAULTS_KEY) or (
+        "never-set-up" if catalog.get_meta(SETUP_KEY) is None else "not-loaded"
+    )
+    return DefaultsStatus(
+        state=state,
+        snapshot=snapshot_age(catalog),
+        packaged_date=packaged.date.date().isoformat() if packaged else None,
+        packaged_marketplaces=packaged.marketplaces if packaged else 0,
+        packaged_size_bytes=packaged.size_bytes if packaged else 0,
+        embedded=tuple(embedded),
+        live=tuple(live),
+        missing=tuple(r for r in DEFAULT_REPOS if r.lower() not in present),
+    )
+
+
+def github_unreachable(timeout: float = 0.5) -> str | None:
+    """Why the GitHub API cannot be reached (None when a TCP connection succeeds).
+
+    A bare connect, not a request: it costs no rate limit and answers within `timeout`.
+    """
+    from agentops_lite.settings import github_api, offline_forced
+
+    if offline_forced():
+        return "offline mode is on (AGENTOPS_OFFLINE)"
+    parts = urlsplit(github_api())
+    host = parts.hostname or ""
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return None
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        if isinstance(exc, socket.timeout):
+            reason = "timed out"
+        return f"cannot reach {host}:{port} ({reason.lower()})"
+
+
+def go_live(
+    catalog: Catalog, *, concurrency: int = 16, progress: Progress | None = None
+) -> RefreshReport:
+    """Fetch every snapshot-served marketplace from GitHub; each success replaces its copy.
+
+    A failed fetch leaves the snapshot copy in place (and removes the empty live row again).
+    """
+    from agentops_lite.refresh import refresh
+
+    records = catalog.marketplaces()
+    by_source = {(r.source_kind, r.source.lower()): r for r in records}
+    keys: list[str] = []
+    fresh: set[str] = set()
+    for rec in (r for r in records if r.origin == "embedded"):
+        twin = by_source.get(("github", rec.source.lower()))
+        if twin is None:
+            twin = catalog.add_marketplace(
+                SourceSpec(kind="github", location=rec.source), origin="default"
+            )
+            fresh.add(twin.key)
+        keys.append(twin.key)
+    if not keys:
+        return RefreshReport(started_at=now(), finished_at=now(), outcomes=())
+    report = refresh(catalog, keys, concurrency=concurrency, progress=progress)
+    embedded_left = {r.source.lower() for r in catalog.marketplaces(origin="embedded")}
+    for outcome in report.failed:
+        if outcome.key in fresh and outcome.source.lower() in embedded_left:
+            catalog.remove_marketplace(outcome.key)
+    return report

@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Build agentops_lite/data/snapshot.json.gz (the embedded default catalog) from marketplaces.
+
+Usage (a release refreshes the snapshot with one command):
+
+    .venv/bin/python scripts/build_snapshot.py                 # ../shared/corpus/marketplaces
+    .venv/bin/python scripts/build_snapshot.py DIR [DIR...] [--date 2026-11-24] [-o FILE]
+
+Each DIR is a folder of marketplace folders, or one marketplace folder. A marketplace folder is
+a subset of a repo at one commit with a `_meta.json` naming `repo`, `commit`, `commit_date` and
+`marketplace_path` (the corpus layout; the GitHub crawler writes the same), optionally
+`fetched_at` and `metrics` (stars, pushed_at, archived, license, ...). Only repos in
+`agentops_lite.defaults.DEFAULT_REPOS` are included unless `--all` is given.
+
+Deterministic: the same folders and date give the same bytes. The snapshot's date is `--date`,
+else the `generated_at` of a `stats.json` beside the folders, else the newest `fetched_at` or
+commit date.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+from agentops_lite.defaults import DEFAULT_REPOS  # noqa: E402
+from agentops_lite.snapshot import DATA_FILE, encode_marketplace, encode_snapshot  # noqa: E402
+from agentops_lite.sources.local import load_local  # noqa: E402
+
+DEFAULT_INPUT = REPO_ROOT.parent / "shared" / "corpus" / "marketplaces"
+DEFAULT_OUTPUT = REPO_ROOT / "agentops_lite" / "data" / DATA_FILE
+
+
+def marketplace_folders(inputs: list[Path]) -> list[Path]:
+    """Every folder holding a `_meta.json`, sorted by name for a stable order."""
+    found: list[Path] = []
+    for base in inputs:
+        if (base / "_meta.json").is_file():
+            found.append(base)
+        elif base.is_dir():
+            found.extend(p for p in sorted(base.iterdir()) if (p / "_meta.json").is_file())
+        else:
+            raise SystemExit(f"error: {base} is not a folder")
+    return found
+
+
+def default_date(inputs: list[Path], metas: list[dict[str, Any]]) -> str:
+    for base in inputs:
+        stats = base.parent / "stats.json"
+        if stats.is_file():
+            generated = json.loads(stats.read_text()).get("generated_at")
+            if isinstance(generated, str) and generated:
+                return generated[:10]
+    dates = [str(m.get("fetched_at") or m.get("commit_date") or "")[:10] for m in metas]
+    return max((d for d in dates if d), default="1970-01-01")
+
+
+def build(inputs: list[Path], *, when: str | None, all_repos: bool) -> tuple[bytes, list[str]]:
+    wanted = {r.lower() for r in DEFAULT_REPOS}
+    chosen: list[tuple[Path, dict[str, Any]]] = []
+    for folder in marketplace_folders(inputs):
+        meta = json.loads((folder / "_meta.json").read_text())
+        if all_repos or str(meta.get("repo", "")).lower() in wanted:
+            chosen.append((folder, meta))
+    seen: dict[str, Path] = {}
+    for folder, meta in chosen:
+        key = str(meta["repo"]).lower()
+        if key in seen:
+            raise SystemExit(f"error: {meta['repo']} appears twice ({seen[key]}, {folder})")
+        seen[key] = folder
+    date = when or default_date(inputs, [m for _, m in chosen])
+    records = []
+    for folder, meta in chosen:
+        manifest_path = meta.get("marketplace_path") or ".claude-plugin/marketplace.json"
+        result = load_local(folder / manifest_path, repo=meta["repo"], repo_root=folder)
+        if isinstance(meta.get("metrics"), dict):
+            from agentops_lite.models import RepoMetrics
+
+            metrics = RepoMetrics.model_validate({**meta["metrics"], "repo": meta["repo"]})
+            result = result.model_copy(update={"repo_metrics": metrics})
+        records.append(
+            encode_marketplace(
+                result,
+                repo=meta["repo"],
+                commit=meta.get("commit"),
+                commit_date=meta.get("commit_date"),
+                snapshot_date=meta.get("fetched_at") or date,
+                manifest_path=manifest_path,
+            )
+        )
+    missing = sorted(wanted - set(seen)) if not all_repos else []
+    return encode_snapshot(records, date), missing
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("inputs", nargs="*", type=Path, help="marketplace folders (or parents)")
+    parser.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT)
+    parser.add_argument("--date", help="snapshot date, YYYY-MM-DD (default: from the inputs)")
+    parser.add_argument("--all", action="store_true", help="include repos not in DEFAULT_REPOS")
+    args = parser.parse_args(argv)
+    inputs = args.inputs or [DEFAULT_INPUT]
+    data, missing = build(inputs, when=args.date, all_repos=args.all)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = args.output.with_suffix(".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(args.output)
+    sys.stderr.write(f"wrote {args.output} ({len(data):,} bytes)\n")
+    for repo in missing:
+        sys.stderr.write(f"warning: default {repo} not found in the inputs\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
