@@ -82,7 +82,9 @@ class HttpCache:
             for (url, variant), e in entries.items()
             if len(e.body) <= self.max_body and (e.etag or e.last_modified)
         ]
-        with self._conn:
+        from agentops_lite import db
+
+        with db.write(self._conn):
             self._conn.executemany(
                 "INSERT OR REPLACE INTO http_cache"
                 " (url, variant, etag, last_modified, body, stored_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -92,7 +94,9 @@ class HttpCache:
     def forget(self, url_prefix: str) -> int:
         """Drop every entry whose URL starts with `url_prefix` (forces a full reload)."""
         escaped = url_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        with self._conn:
+        from agentops_lite import db
+
+        with db.write(self._conn):
             cur = self._conn.execute(
                 "DELETE FROM http_cache WHERE url LIKE ? ESCAPE '\\'", (escaped + "%",)
             )

@@ -4,7 +4,7 @@ spreads to the other sources, and HTTP cache entries are kept only for sources t
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from agentops_lite.errors import SourceError
 from agentops_lite.http_cache import CacheTxn, HttpCache
@@ -12,7 +12,10 @@ from agentops_lite.net import HttpClient
 from agentops_lite.sources.base import LoadResult, SourceSpec
 from agentops_lite.sources.github import GitHubLoader, GitHubOptions
 
-ProgressCallback = Callable[[SourceSpec, "LoadResult | SourceError"], None]
+# progress_cb(index in specs, spec, result). It runs before the source's HTTP cache entries are
+# committed: if it raises (say, storing the result failed) they are dropped, so the next refresh
+# does not take the source for "not modified".
+ProgressCallback = Callable[[int, SourceSpec, "LoadResult | SourceError"], None]
 
 
 async def load_one(
@@ -50,35 +53,42 @@ async def fetch_many(
     cache: HttpCache | None = None,
     concurrency: int | None = None,
     progress_cb: ProgressCallback | None = None,
-    force: bool = False,
+    force: bool | Collection[SourceSpec] = False,
     options: GitHubOptions | None = None,
 ) -> list[LoadResult | SourceError]:
-    """Results in the order of `specs`. `force` ignores "not modified" (full reload; it still
-    revalidates individual files). Every failure comes back as a SourceError (RateLimited and
-    NetworkError are subclasses) in its slot; nothing is raised."""
+    """Results in the order of `specs`. `force` (all, or a set of specs) ignores "not modified":
+    a full reload, still revalidating each file; use it for sources with nothing stored yet.
+    Every failure comes back as a SourceError (RateLimited and NetworkError are subclasses) in
+    its slot; nothing is raised."""
     cache = cache if cache is not None else client.cache
     # Sources in flight at once; HTTP requests are bounded separately by the client. Bounding
     # sources too bounds memory (each may hold a tarball).
     gate = asyncio.Semaphore(max(1, concurrency or client.config.concurrency * 2))
 
-    async def run(spec: SourceSpec) -> LoadResult | SourceError:
+    async def run(index: int, spec: SourceSpec) -> LoadResult | SourceError:
         async with gate:
             txn = cache.begin() if cache is not None else None
+            full = force if isinstance(force, bool) else spec in force
             try:
                 out: LoadResult | SourceError = await load_one(
-                    spec, client, txn, force=force, options=options
+                    spec, client, txn, force=full, options=options
                 )
             except SourceError as exc:
                 out = exc
             except Exception as exc:  # noqa: BLE001 - one bad source must not fail the others
                 out = SourceError(f"{spec.display()}: unexpected {type(exc).__name__}: {exc}")
+            try:
+                if progress_cb is not None:
+                    progress_cb(index, spec, out)
+            except BaseException:
+                if txn is not None:
+                    txn.discard()
+                raise
             if txn is not None:
                 if isinstance(out, LoadResult):
                     txn.commit()
                 else:
                     txn.discard()
-            if progress_cb is not None:
-                progress_cb(spec, out)
             return out
 
-    return list(await asyncio.gather(*(run(s) for s in specs)))
+    return list(await asyncio.gather(*(run(i, s) for i, s in enumerate(specs))))
