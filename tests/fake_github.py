@@ -609,9 +609,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._record(200, sent)
 
 
-def iter_corpus(corpus: Path) -> Iterator[tuple[str, Path]]:
-    """(owner/repo, folder) for every corpus marketplace folder."""
-    for folder in sorted((corpus / "marketplaces").iterdir()):
+def iter_corpus(marketplaces: Path) -> Iterator[tuple[str, Path]]:
+    """(owner/repo, folder) for every folder of the corpus's `marketplaces/`."""
+    for folder in sorted(marketplaces.iterdir()):
         meta = folder / "_meta.json"
         if meta.exists():
             yield json.loads(meta.read_text())["repo"], folder

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,6 +29,18 @@ def small_repos() -> dict[str, Repo]:
     }
 
 
+def good_repo() -> Repo:
+    """A second marketplace (same plugins, own name) to show one failure does not spread."""
+    manifest = (FIXTURES / "acme__tools" / ".claude-plugin" / "marketplace.json").read_bytes()
+    renamed = manifest.replace(b'"name": "acme-tools"', b'"name": "acme-good"', 1)
+    return Repo(
+        folder=FIXTURES / "acme__tools",
+        files={".claude-plugin/marketplace.json": renamed},
+        sha="b" * 40,
+        stars=5,
+    )
+
+
 @pytest.fixture
 def fake() -> Iterator[FakeGitHub]:
     with FakeGitHub(small_repos()) as server:
@@ -50,19 +61,3 @@ def fast_config(fake: FakeGitHub, **kw: object) -> NetConfig:
     }
     base.update(kw)
     return NetConfig(**base)  # type: ignore[arg-type]
-
-
-@pytest.fixture
-def corpus_root(request: pytest.FixtureRequest) -> Path:
-    """The shared corpus: the project's `corpus_dir` fixture when defined, else ../shared/corpus."""
-    try:
-        return Path(request.getfixturevalue("corpus_dir"))
-    except pytest.FixtureLookupError:
-        pass
-    here = Path(__file__).resolve().parents[2]
-    for candidate in (here.parent / "shared" / "corpus", Path("/work/shared/corpus")):
-        if (candidate / "marketplaces").is_dir():
-            return candidate
-    if os.environ.get("AGENTOPS_CI") == "1":
-        pytest.fail("the corpus is mandatory in CI")
-    pytest.skip("../shared/corpus not available")

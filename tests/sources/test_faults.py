@@ -12,8 +12,8 @@ from agentops_lite.http_cache import HttpCache
 from agentops_lite.net import HttpClient, NetConfig
 from agentops_lite.sources.base import LoadResult, SourceSpec
 from agentops_lite.sources.fetch import fetch_many
-from tests.fake_github import FakeGitHub, Repo
-from tests.sources.conftest import FIXTURES, fast_config
+from tests.fake_github import FakeGitHub
+from tests.sources.conftest import fast_config, good_repo
 
 GOOD = SourceSpec(kind="github", location="acme/good")
 BAD = SourceSpec(kind="github", location="acme/tools")
@@ -21,7 +21,7 @@ BAD = SourceSpec(kind="github", location="acme/tools")
 
 @pytest.fixture
 def two(fake: FakeGitHub) -> FakeGitHub:
-    fake.add_repo("acme/good", Repo(folder=FIXTURES / "acme__tools", sha="b" * 40))
+    fake.add_repo("acme/good", good_repo())
     return fake
 
 
