@@ -47,9 +47,10 @@ def _root(
 
 def _register() -> None:
     # Each module only imports typer at top level; the work is imported inside commands.
-    from agentops_lite.cli import catalog_cmds, marketplace, stats
+    from agentops_lite.cli import catalog_cmds, defaults, marketplace, stats
 
     app.add_typer(marketplace.app, name="marketplace")
+    app.add_typer(defaults.app, name="defaults")
     catalog_cmds.register(app)
     stats.register(app)
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from agentops_lite.cli.common import JsonOpt, catalog, progress_bar
+from agentops_lite.cli.common import JsonOpt, catalog, progress_bar, read_catalog
 
 
 def refresh(
@@ -70,8 +70,12 @@ def plugins(
     """
     from agentops_lite import render
 
-    with catalog() as cat:
+    with read_catalog() as cat:
         records = cat.plugins(marketplace)
+        if not json_:
+            from agentops_lite.cli.common import snapshot_note
+
+            snapshot_note(cat)
     if json_:
         render.emit_json(
             {

@@ -1,8 +1,8 @@
-"""Shared CLI pieces: option types, catalog opening, the progress bar."""
+"""Shared CLI pieces: option types, catalog opening (and first-use seeding), the progress bar."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated
 
@@ -54,3 +54,63 @@ def progress_bar(label: str, enabled: bool) -> Iterator[object]:
             bar.update(task, completed=done, total=total, item=safe_text(item, 40))
 
         yield update
+
+
+# First-use state of this process: set by read_catalog() when it seeded the catalog.
+_first_run: dict[str, object] = {}
+
+
+@contextmanager
+def read_catalog() -> Iterator[Catalog]:
+    """The catalog for read commands, seeded on first use (snapshot + Claude Code's, issue 9).
+
+    Cheap once set up (one indexed read). On the seeding run it also checks, in parallel and
+    for at most half a second, whether GitHub answers, so the note can say so.
+    """
+    from agentops_lite.bootstrap import ensure_ready
+
+    with catalog() as cat:
+        if cat.get_meta("setup") is None:
+            probe = _start_probe()
+            seeded = ensure_ready(cat)
+            if seeded is not None:
+                _first_run["seeded"] = seeded
+                _first_run["offline"] = probe()
+        yield cat
+
+
+def _start_probe() -> Callable[[], str | None]:
+    import threading
+
+    from agentops_lite.bootstrap import github_unreachable
+
+    box: list[str | None] = []
+    # A daemon thread: a DNS lookup that hangs must never hold up the answer or the exit.
+    thread = threading.Thread(target=lambda: box.append(github_unreachable(0.5)), daemon=True)
+    thread.start()
+
+    def result() -> str | None:
+        thread.join(0.6)
+        return box[0] if box else "no answer from GitHub within 0.5 s"
+
+    return result
+
+
+def snapshot_note(cat: Catalog) -> None:
+    """One stderr line when results include snapshot data: its date and age, and what next."""
+    from agentops_lite import render
+    from agentops_lite.bootstrap import snapshot_age
+
+    age = snapshot_age(cat)
+    if age is None:
+        return
+    days = "1 day" if age.age_days == 1 else f"{age.age_days} days"
+    line = f"results from the built-in snapshot of {age.date} ({days} old)"
+    if "seeded" in _first_run:
+        offline = _first_run.get("offline")
+        if offline:
+            line = f"offline ({offline}): {line}"
+        else:
+            line += "; `agentops-lite defaults load --live` fetches live data"
+    # soft_wrap: one line however narrow the terminal, so it stays one line in logs too.
+    render.err().print(render.untrusted(line, style="dim"), soft_wrap=True)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from agentops_lite.cli.common import JsonOpt, catalog
+from agentops_lite.cli.common import JsonOpt, catalog, read_catalog
 
 app = typer.Typer(
     help="Manage the marketplaces in the catalog.", no_args_is_help=True, rich_markup_mode=None
@@ -53,7 +53,7 @@ def list_(json_: JsonOpt = False) -> None:
     """
     from agentops_lite import render
 
-    with catalog() as cat:
+    with read_catalog() as cat:
         records = cat.marketplaces()
     if json_:
         render.emit_json({"marketplaces": [r.model_dump(mode="json") for r in records]})
