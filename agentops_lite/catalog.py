@@ -267,6 +267,9 @@ class Catalog:
             [(mid, name, p.severity, p.path, p.code, p.message) for name, p in m.all_problems()],
         )
         self._store_metrics([*([metrics] if metrics else []), *result.plugin_repo_metrics.values()])
+        from agentops_lite.search_index import index_marketplace
+
+        index_marketplace(c, mid)  # the search index is built at refresh time, not per query
 
     def _store_metrics(self, metrics: Iterable[RepoMetrics]) -> None:
         self.conn.executemany(

@@ -129,6 +129,33 @@ def m001_catalog(db: sqlite3.Connection) -> None:
     )
 
 
+def m010_search_index(db: sqlite3.Connection) -> None:
+    """Discovery's search index (see search_index.py), then index whatever is already stored."""
+    run_ddl(
+        db,
+        """
+        CREATE TABLE search_postings (
+            term TEXT NOT NULL,
+            plugin_id INTEGER NOT NULL,
+            marketplace_id INTEGER NOT NULL REFERENCES marketplaces(id) ON DELETE CASCADE,
+            weight REAL NOT NULL,
+            PRIMARY KEY (term, plugin_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX search_postings_marketplace ON search_postings(marketplace_id);
+        CREATE TABLE search_terms (
+            term TEXT NOT NULL,
+            marketplace_id INTEGER NOT NULL REFERENCES marketplaces(id) ON DELETE CASCADE,
+            df INTEGER NOT NULL,
+            PRIMARY KEY (term, marketplace_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX search_terms_marketplace ON search_terms(marketplace_id);
+        """,
+    )
+    from agentops_lite.search_index import index_all
+
+    index_all(db)
+
+
 def m020_http_cache(db: sqlite3.Connection) -> None:
     """ETag / Last-Modified store of the crawler (see http_cache.py)."""
     from agentops_lite.http_cache import SCHEMA
@@ -136,4 +163,60 @@ def m020_http_cache(db: sqlite3.Connection) -> None:
     run_ddl(db, SCHEMA)
 
 
-MIGRATIONS: list[Migration] = [m001_catalog, m020_http_cache]
+def m030_workflow_runs(db: sqlite3.Connection) -> None:
+    """Workflow runs, their steps and every recorded outcome (documented in workflow/store.py)."""
+    run_ddl(
+        db,
+        """
+        CREATE TABLE runs (
+            id TEXT PRIMARY KEY,
+            workflow_name TEXT NOT NULL,
+            workflow_hash TEXT NOT NULL,
+            source TEXT,
+            status TEXT NOT NULL,
+            reason TEXT,
+            inputs_json TEXT NOT NULL,
+            workflow_json TEXT NOT NULL,
+            state_json TEXT NOT NULL,
+            steps_total INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            finished_at TEXT
+        );
+        CREATE INDEX runs_workflow ON runs(workflow_name);
+        CREATE TABLE run_steps (
+            run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            step_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            plugin TEXT,
+            marketplace TEXT,
+            status TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            output_json TEXT,
+            artifacts_json TEXT NOT NULL DEFAULT '[]',
+            error TEXT,
+            started_at TEXT,
+            finished_at TEXT,
+            PRIMARY KEY (run_id, step_id)
+        );
+        CREATE INDEX run_steps_plugin ON run_steps(plugin);
+        CREATE TABLE run_events (
+            id INTEGER PRIMARY KEY,
+            run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            workflow_name TEXT NOT NULL,
+            step_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            plugin TEXT,
+            marketplace TEXT,
+            attempt INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            error TEXT,
+            recorded_at TEXT NOT NULL
+        );
+        CREATE INDEX run_events_run ON run_events(run_id);
+        CREATE INDEX run_events_plugin ON run_events(plugin);
+        """,
+    )
+
+
+MIGRATIONS: list[Migration] = [m001_catalog, m010_search_index, m020_http_cache, m030_workflow_runs]

@@ -48,8 +48,14 @@ def _root(
 def _register() -> None:
     # Each module only imports typer at top level; the work is imported inside commands.
     from agentops_lite.cli import catalog_cmds, defaults, marketplace, stats
+    from agentops_lite.cli import discover as discover_cmds
+    from agentops_lite.cli import run as run_cmds
+    from agentops_lite.cli import workflow as workflow_cmds
 
+    discover_cmds.register(app)
     app.add_typer(marketplace.app, name="marketplace")
+    app.add_typer(workflow_cmds.app, name="workflow")
+    app.add_typer(run_cmds.app, name="run")
     app.add_typer(defaults.app, name="defaults")
     catalog_cmds.register(app)
     stats.register(app)

@@ -1,0 +1,70 @@
+"""Discovery commands: discover, show, compare, similar, prime."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from agentops_lite.cli.common import JsonOpt, catalog
+
+
+def discover(
+    query: Annotated[str, typer.Argument(help="What you need, in your own words")],
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=500, help="Results")] = 10,
+    marketplace: Annotated[
+        list[str] | None, typer.Option("--marketplace", "-m", help="Only these (repeatable)")
+    ] = None,
+    category: Annotated[str | None, typer.Option("--category", help="Only this category")] = None,
+    installed: Annotated[
+        bool | None,
+        typer.Option("--installed/--not-installed", help="Only installed / not installed"),
+    ] = None,
+    min_stars: Annotated[
+        int | None, typer.Option("--min-stars", min=0, help="Only repos with this many stars")
+    ] = None,
+    weights: Annotated[
+        str | None,
+        typer.Option("--weights", help="e.g. relevance=0.4,stars=0.2,recency=0.2,installs=0.2"),
+    ] = None,
+    half_life: Annotated[
+        float, typer.Option("--half-life", min=1.0, help="Recency half-life in days")
+    ] = 180.0,
+    explain: Annotated[bool, typer.Option("--explain", help="Say why each result ranks")] = False,
+    json_: JsonOpt = False,
+) -> None:
+    """Find the plugins that fit a need, across every marketplace in the catalog.
+
+    Examples:
+      agentops-lite discover "kubernetes helm"
+      agentops-lite discover "review my pull requests" --limit 5 --explain
+      agentops-lite discover "k8s" --weights relevance=0.7,stars=0.3 --json
+    """
+    from agentops_lite import render
+    from agentops_lite.rank import discover as run
+    from agentops_lite.rank import parse_weights
+
+    parsed = parse_weights(weights)
+    with catalog() as cat:
+        result = run(
+            cat,
+            query,
+            limit=limit,
+            marketplaces=marketplace or [],
+            category=category,
+            installed=installed,
+            min_stars=min_stars,
+            weights=parsed,
+            half_life_days=half_life,
+            explain=explain,
+        )
+    if json_:
+        render.emit_json(result)
+        return
+    from agentops_lite.cli.discover_views import discover_table
+
+    discover_table(result, explain)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("discover")(discover)

@@ -1,0 +1,316 @@
+"""`discover`: rank catalog plugins for a query — relevance first, popularity gated by it."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from agentops_lite.errors import UsageError
+
+if TYPE_CHECKING:
+    from agentops_lite.catalog import Catalog
+    from agentops_lite.models import PluginRecord
+
+SIGNALS = ("relevance", "stars", "recency", "installs")
+DEFAULT_WEIGHTS = {"relevance": 0.4, "stars": 0.2, "recency": 0.2, "installs": 0.2}
+HALF_LIFE_DAYS = 180.0
+STALE_DAYS = 365
+STAR_SCALE = 10_000  # stars at which the signal reaches 1 (log scale)
+INSTALL_SCALE = 100_000
+FLAG_PENALTY = {"archived": 0.5, "manifest-errors": 0.8, "stale": 0.9}
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Components(_Out):
+    relevance: float = Field(description="Query match in [0, 1] (1 = the best match)")
+    stars: float | None = Field(description="log-scaled stars in [0, 1]; null when unknown")
+    recency: float | None = Field(description="Decay on the last push in [0, 1]; null: unknown")
+    installs: float | None = Field(description="log-scaled install count; null when unknown")
+
+
+class InstallOption(_Out):
+    marketplace: str = Field(description="Catalog key of the marketplace")
+    marketplace_name: str | None = Field(description="Name the marketplace declares")
+    install: str = Field(description="`/plugin install PLUGIN@MARKETPLACE` for Claude Code")
+    marketplace_add: str = Field(description="`/plugin marketplace add SOURCE`")
+    installed: bool
+
+
+class Hit(_Out):
+    plugin: str
+    marketplace: str = Field(description="Catalog key (the declared name unless it collides)")
+    score: float = Field(description="Weighted sum of the components, in [0, 1]")
+    components: Components
+    description: str | None
+    install: str
+    marketplace_add: str
+    installed: bool
+    flags: list[str] = Field(description="archived, manifest-errors, stale, duplicate")
+    category: str | None = None
+    stars: int | None = None
+    pushed_at: datetime | None = None
+    installs: int | None = None
+    matched: list[str] = Field(default_factory=list, description="Query concepts it matched")
+    also_in: list[InstallOption] = Field(
+        default_factory=list, description="Other marketplaces listing the same plugin"
+    )
+    plugin_id: int = Field(description="Catalog row id (for `show`)")
+    explain: list[str] | None = None
+
+
+class CatalogInfo(_Out):
+    marketplaces: int
+    plugins: int
+    refreshed_at: datetime | None
+
+
+class QueryConcept(_Out):
+    concept: str = Field(description="The words of the query this concept stands for")
+    terms: list[str] = Field(description="Index terms searched for it (stemmed), best first")
+    importance: float = Field(description="Its weight in the query (idf-based)")
+    corrected: dict[str, str] = Field(default_factory=dict, description="Typo -> indexed term")
+
+
+class DiscoverResult(_Out):
+    query: str
+    results: list[Hit]
+    catalog: CatalogInfo
+    weights: dict[str, float]
+    interpretation: list[QueryConcept] = Field(
+        default_factory=list, description="How the query was read: concepts and variants"
+    )
+
+
+def parse_weights(text: str | None) -> dict[str, float]:
+    """`relevance=0.5,stars=0.5` over the defaults, normalised to sum 1."""
+    weights = dict(DEFAULT_WEIGHTS)
+    for part in filter(None, (p.strip() for p in (text or "").split(","))):
+        key, _, value = part.partition("=")
+        key = key.strip().lower()
+        if key not in weights:
+            raise UsageError(f"unknown weight {key!r}", hint=f"use {', '.join(SIGNALS)}")
+        try:
+            weights[key] = float(value)
+        except ValueError:
+            raise UsageError(f"weight {key} must be a number, not {value!r}") from None
+        if weights[key] < 0 or not math.isfinite(weights[key]):
+            raise UsageError(f"weight {key} must be a finite number >= 0")
+    if weights["relevance"] <= 0:
+        raise UsageError("the relevance weight must be above 0", hint="relevance gates the rest")
+    total = sum(weights.values())
+    return {k: v / total for k, v in weights.items()}
+
+
+def star_signal(stars: int | None) -> float | None:
+    return None if stars is None else min(1.0, math.log1p(stars) / math.log1p(STAR_SCALE))
+
+
+def install_signal(n: int | None) -> float | None:
+    return None if n is None else min(1.0, math.log1p(n) / math.log1p(INSTALL_SCALE))
+
+
+def recency_signal(pushed: datetime | None, now: datetime, half_life: float) -> float | None:
+    if pushed is None:
+        return None
+    when = pushed if pushed.tzinfo else pushed.replace(tzinfo=timezone.utc)
+    age = max(0.0, (now - when).total_seconds() / 86400)
+    return float(0.5 ** (age / half_life))
+
+
+def flags_of(r: PluginRecord, now: datetime, aliases: int) -> list[str]:
+    flags: list[str] = []
+    if r.archived:
+        flags.append("archived")
+    if r.entry.has_errors:
+        flags.append("manifest-errors")
+    if r.pushed_at is not None:
+        when = r.pushed_at if r.pushed_at.tzinfo else r.pushed_at.replace(tzinfo=timezone.utc)
+        if (now - when).days > STALE_DAYS:
+            flags.append("stale")
+    if aliases:
+        flags.append("duplicate")
+    return flags
+
+
+def combine(
+    relevance: float, signals: dict[str, float | None], weights: dict[str, float]
+) -> tuple[float, list[str]]:
+    """Score and notes. Missing signals' weight is spread over the present ones (relevance too);
+    popularity counts only as far as the plugin matches (it is multiplied by relevance)."""
+    present = {k: v for k, v in signals.items() if v is not None}
+    missing = [k for k in signals if k not in present]
+    share = sum(weights[k] for k in present) + weights["relevance"]
+    scale = 1.0 / share if share else 1.0
+    score = weights["relevance"] * scale * relevance
+    score += sum(weights[k] * scale * v * relevance for k, v in present.items())
+    notes = []
+    if missing:
+        notes.append(
+            f"no {', '.join(missing)} data: their weight was spread over "
+            f"{', '.join(['relevance', *present])}"
+        )
+    return score, notes
+
+
+def marketplace_add_arg(repo: str | None, source: str) -> str:
+    return f"/plugin marketplace add {repo or source}"
+
+
+def _norm_desc(text: str | None) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", (text or "").lower()).strip()[:120]
+
+
+def fold(records: Sequence[PluginRecord]) -> list[list[PluginRecord]]:
+    """Group listings of the same plugin: same name and (source, marketplace name or blurb).
+
+    Input order is kept (best first); different names stay apart even on one source (aliases)."""
+    parent: dict[int, int] = {}
+
+    def find(i: int) -> int:
+        while parent.setdefault(i, i) != i:
+            i = parent[i]
+        return i
+
+    owner: dict[tuple[str, str, str], int] = {}
+    for i, r in enumerate(records):
+        name = r.name.lower()
+        keys = [("src", name, r.dedup_key), ("mkt", name, (r.marketplace_name or "").lower())]
+        desc = _norm_desc(r.entry.description)
+        if len(desc) > 20:
+            keys.append(("desc", name, desc))
+        for key in keys:
+            if key in owner:
+                parent[find(i)] = find(owner[key])
+            else:
+                owner[key] = i
+    groups: dict[int, list[PluginRecord]] = {}
+    for i, r in enumerate(records):
+        groups.setdefault(find(i), []).append(r)
+    return sorted(groups.values(), key=lambda g: records.index(g[0]))
+
+
+def discover(
+    catalog: Catalog,
+    query: str,
+    *,
+    limit: int = 10,
+    marketplaces: Sequence[str] = (),
+    category: str | None = None,
+    installed: bool | None = None,
+    min_stars: int | None = None,
+    weights: dict[str, float] | None = None,
+    half_life_days: float = HALF_LIFE_DAYS,
+    explain: bool = False,
+    now: datetime | None = None,
+) -> DiscoverResult:
+    """Rank the catalog's plugins for `query` (see the module docstring for the method)."""
+    from agentops_lite.rank_pool import candidates
+
+    if limit < 1:
+        raise UsageError("--limit must be at least 1")
+    weights = weights or parse_weights(None)
+    now = now or datetime.now(timezone.utc)
+    n_mkt, n_plugins = catalog.counts()
+    info = CatalogInfo(marketplaces=n_mkt, plugins=n_plugins, refreshed_at=catalog.last_refreshed())
+    mids = [catalog.marketplace(m).id for m in marketplaces]
+    pool = candidates(
+        catalog.conn,
+        query,
+        pool=max(60, limit * 8) if installed is None and min_stars is None else 2000,
+        marketplace_ids=mids,
+        category=category,
+    )
+    hits: list[Hit] = []
+    for group, rel, matched, aliases in pool.groups:
+        if installed is not None and any(r.installed for r in group) != installed:
+            continue
+        best = group[0]
+        if min_stars is not None and (best.stars or 0) < min_stars:
+            continue
+        hit = _hit(best, group, rel, matched, aliases, pool.repos, weights, half_life_days, now)
+        hits.append(hit if explain else hit.model_copy(update={"explain": None}))
+    hits.sort(key=lambda h: -h.score)
+    return DiscoverResult(
+        query=query,
+        results=hits[:limit],
+        catalog=info,
+        weights={k: round(v, 4) for k, v in weights.items()},
+        interpretation=[
+            QueryConcept(concept=c, terms=t, importance=round(i, 3), corrected=fix)
+            for c, t, i, fix in pool.plan.describe()
+        ],
+    )
+
+
+def _hit(
+    best: PluginRecord,
+    group: list[PluginRecord],
+    rel: float,
+    matched: list[str],
+    aliases: int,
+    repos: dict[str, str | None],
+    weights: dict[str, float],
+    half_life: float,
+    now: datetime,
+) -> Hit:
+    stars = max((r.stars for r in group if r.stars is not None), default=None)
+    pushed = max((r.pushed_at for r in group if r.pushed_at is not None), default=None)
+    installs = (
+        sum(r.installs for r in group if r.installs is not None)
+        if any(r.installs is not None for r in group)
+        else None
+    )
+    signals = {
+        "stars": star_signal(stars),
+        "recency": recency_signal(pushed, now, half_life),
+        "installs": install_signal(installs),
+    }
+    score, notes = combine(rel, signals, weights)
+    flags = flags_of(best, now, aliases)
+    for flag in flags:
+        score *= FLAG_PENALTY.get(flag, 1.0)
+    options = [_option(r, repos) for r in group]
+    lines = [f"relevance {rel:.2f}: matched {', '.join(matched) or 'nothing'}", *notes]
+    lines += [f"flag {f}: score x{FLAG_PENALTY[f]}" for f in flags if f in FLAG_PENALTY]
+    if len(group) > 1:
+        lines.append(f"listed in {len(group)} marketplaces; folded into one result")
+    return Hit(
+        plugin=best.name,
+        marketplace=best.marketplace_key,
+        score=round(score, 4),
+        components=Components(
+            relevance=round(rel, 4),
+            **{k: None if v is None else round(v, 4) for k, v in signals.items()},
+        ),
+        description=best.entry.description,
+        install=options[0].install,
+        marketplace_add=options[0].marketplace_add,
+        installed=any(r.installed for r in group),
+        flags=flags,
+        category=best.entry.category,
+        stars=stars,
+        pushed_at=pushed,
+        installs=installs,
+        matched=matched,
+        also_in=options[1:],
+        plugin_id=best.id,
+        explain=lines,
+    )
+
+
+def _option(r: PluginRecord, repos: dict[str, str | None]) -> InstallOption:
+    return InstallOption(
+        marketplace=r.marketplace_key,
+        marketplace_name=r.marketplace_name,
+        install=f"/plugin install {r.install_name}",
+        marketplace_add=marketplace_add_arg(repos.get(r.marketplace_key), r.marketplace_source),
+        installed=r.installed,
+    )

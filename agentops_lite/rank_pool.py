@@ -1,0 +1,95 @@
+"""The candidate pool of a query: index retrieval, relevance normalisation, records, folding."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from agentops_lite.catalog_read import query_plugins
+from agentops_lite.models import PluginRecord
+from agentops_lite.query_plan import QueryPlan, plan_query
+from agentops_lite.search_index import retrieve
+
+COVERAGE_POWER = 2.0
+RELEVANCE_FLOOR = 0.12  # below this share of the best match a plugin is not ranked
+
+
+@dataclass
+class Pool:
+    plan: QueryPlan
+    # (listings of one plugin, best first; relevance in [0, 1]; concepts matched; alias count)
+    groups: list[tuple[list[PluginRecord], float, list[str], int]]
+    repos: dict[str, str | None]  # marketplace key -> GitHub repo
+
+
+def relevance(total: float, covered: float) -> float:
+    """Summed concept scores, discounted by the share of the query's concepts matched."""
+    return float(total * covered**COVERAGE_POWER)
+
+
+def candidates(
+    conn: sqlite3.Connection,
+    query: str,
+    *,
+    pool: int,
+    marketplace_ids: Sequence[int] = (),
+    category: str | None = None,
+) -> Pool:
+    plan = plan_query(conn, query)
+    where: list[str] = []
+    args: list[Any] = []
+    if marketplace_ids:
+        where.append(f"p.marketplace_id IN ({','.join('?' * len(marketplace_ids))})")
+        args.extend(marketplace_ids)
+    if category:
+        where.append("LOWER(p.category) = LOWER(?)")
+        args.append(category)
+    rows = retrieve(conn, plan.query_terms(), limit=pool, where=" AND ".join(where), args=args)
+    scored = sorted(((pid, relevance(t, c)) for pid, t, c in rows), key=lambda x: -x[1])
+    top = scored[0][1] if scored else 0.0
+    kept = {pid: s / top for pid, s in scored if top > 0 and s >= RELEVANCE_FLOOR * top}
+    records = sorted(query_plugins(conn, ids=list(kept)) if kept else [], key=lambda r: -kept[r.id])
+    matched = _matched(conn, plan, list(kept))
+    aliases = _aliases(conn, records)
+    from agentops_lite.rank import fold
+
+    groups = [
+        (g, kept[g[0].id], matched.get(g[0].id, []), aliases.get(g[0].id, 0)) for g in fold(records)
+    ]
+    repos: dict[str, str | None] = dict(conn.execute("SELECT key, repo FROM marketplaces"))
+    return Pool(plan=plan, groups=groups, repos=repos)
+
+
+def _matched(conn: sqlite3.Connection, plan: QueryPlan, ids: list[int]) -> dict[int, list[str]]:
+    if not ids:
+        return {}
+    by_term: dict[str, list[int]] = {}
+    for i, c in enumerate(plan.concepts):
+        for t in c.terms:
+            by_term.setdefault(t, []).append(i)
+    sql = (
+        "SELECT plugin_id, term FROM search_postings "
+        f"WHERE plugin_id IN ({','.join('?' * len(ids))}) "
+        f"AND term IN ({','.join('?' * len(by_term))})"
+    )
+    hit: dict[int, set[int]] = {}
+    for pid, term in conn.execute(sql, [*ids, *by_term]):
+        hit.setdefault(pid, set()).update(by_term[term])
+    return {pid: [plan.concepts[i].label for i in sorted(cs)] for pid, cs in hit.items()}
+
+
+def _aliases(conn: sqlite3.Connection, records: list[PluginRecord]) -> dict[int, int]:
+    """How many other names the same source has in the same marketplace (alias listings)."""
+    if not records:
+        return {}
+    keys = sorted({r.dedup_key for r in records})
+    rows = conn.execute(
+        "SELECT m.key, p.dedup_key, COUNT(DISTINCT LOWER(p.name)) FROM plugins p "
+        "JOIN marketplaces m ON m.id = p.marketplace_id "
+        f"WHERE p.dedup_key IN ({','.join('?' * len(keys))}) GROUP BY m.key, p.dedup_key",
+        keys,
+    )
+    names = {(k, d): int(n) for k, d, n in rows}
+    return {r.id: names.get((r.marketplace_key, r.dedup_key), 1) - 1 for r in records}

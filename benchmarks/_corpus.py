@@ -1,0 +1,41 @@
+"""Load the shared corpus of real marketplaces into a catalog (used by the benchmarks and tests)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("AGENTOPS_SHARED", REPO.parent / "shared"))
+CORPUS = SHARED / "corpus" / "marketplaces"
+EVAL = SHARED / "eval"
+
+
+def load_corpus(db_file: Path, corpus: Path = CORPUS) -> Path:
+    """Build (once) a catalog at `db_file` holding every corpus marketplace."""
+    from agentops_lite.catalog import Catalog
+    from agentops_lite.sources.base import SourceSpec
+    from agentops_lite.sources.local import load_local
+
+    if db_file.exists():
+        return db_file
+    tmp = db_file.with_suffix(".tmp")
+    for leftover in tmp.parent.glob(tmp.name + "*"):
+        leftover.unlink()
+    cat = Catalog.open(tmp)
+    try:
+        for folder in sorted(p for p in corpus.iterdir() if (p / "_meta.json").is_file()):
+            meta = json.loads((folder / "_meta.json").read_text())
+            manifest = folder / meta.get("marketplace_path", ".claude-plugin/marketplace.json")
+            result = load_local(manifest, repo=meta["repo"], repo_root=folder)
+            record = cat.add_marketplace(SourceSpec(kind="local", location=str(folder)))
+            cat.conn.execute(
+                "UPDATE marketplaces SET repo = ? WHERE id = ?", (meta["repo"], record.id)
+            )
+            cat.store_load(record.id, result)
+        cat.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        cat.close()
+    os.replace(tmp, db_file)
+    return db_file
