@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from agentops_lite.frontmatter import parse_frontmatter
 from agentops_lite.manifest import PluginJson, parse_plugin_json
 from agentops_lite.models import Component, ComponentKind, MarketplaceManifest, PluginEntry, Problem
+from agentops_lite.names import RESERVED_MARKETPLACE_NAMES
 from agentops_lite.safejson import load_json
 
 MAX_MD_BYTES = 64 * 1024  # only the frontmatter matters; cap what is read per file
@@ -77,6 +78,29 @@ class _Collector:
             Problem(severity="warning", path=f"{self.entry_path}:{rel}", message=message, code=code)
         )
 
+    def exists(self, rel: str) -> bool:
+        target = _join(self.dir, rel)
+        return self.tree.list_dir(target) is not None or self.tree.read_bytes(target, 1) is not None
+
+    def check_declared_paths(self, manifest: dict[str, Any]) -> None:
+        """Declared component paths that do not exist fail at load time in Claude Code."""
+        for key in ("commands", "agents", "skills", "outputStyles", "hooks", "lspServers"):
+            val = manifest.get(key)
+            items = [(key, val)] if isinstance(val, str) else []
+            if isinstance(val, list):
+                items = [(f"{key}[{i}]", v) for i, v in enumerate(val) if isinstance(v, str)]
+            for where, item in items:
+                rel = _safe_rel(item)
+                if item.startswith("./") and rel is not None and not self.exists(rel):
+                    self.problems.append(
+                        Problem(
+                            severity="error",
+                            path=f"{self.entry_path}:.claude-plugin/plugin.json.{where}",
+                            message=f"declared path {item!r} does not exist",
+                            code="path-not-found",
+                        )
+                    )
+
     def markdown(self, kind: ComponentKind, rel_file: str, default_name: str) -> None:
         data = self.tree.read_bytes(_join(self.dir, rel_file), MAX_MD_BYTES)
         if data is None:
@@ -108,6 +132,22 @@ class _Collector:
         if problem is not None:
             self.warn(rel, problem.code, f"{rel}: {problem.message}")
         return value
+
+    def hooks_file(self, rel: str) -> None:
+        value = self.json_file(rel)
+        shaped = isinstance(value, dict) and (
+            isinstance(value.get("hooks"), dict) or "modules" in value
+        )
+        if value is not None and not shaped:
+            self.problems.append(
+                Problem(
+                    severity="error",
+                    path=f"{self.entry_path}:{rel}",
+                    message=f"{rel} must be an object whose 'hooks' is an object of events",
+                    code="bad-hooks-file",
+                )
+            )
+        self.hooks(value)
 
     def hooks(self, value: Any) -> None:
         if isinstance(value, dict) and isinstance(value.get("hooks"), dict):
@@ -149,14 +189,25 @@ class _Collector:
 
 
 def collect_components(
-    tree: FileTree, plugin_dir: str, manifest: dict[str, Any], entry_path: str
+    tree: FileTree,
+    plugin_dir: str,
+    manifest: dict[str, Any],
+    entry_path: str,
+    declared: dict[str, Any] | None = None,
 ) -> tuple[list[Component], list[Problem]]:
-    """Commands, agents, skills, hooks, MCP and LSP servers of one plugin directory."""
+    """Commands, agents, skills, hooks, MCP and LSP servers of one plugin directory.
+
+    `declared` is the plugin.json whose component paths must exist (Claude Code fails to load
+    the plugin otherwise); paths in a marketplace entry are not checked, as Claude Code's
+    validator does not check them either.
+    """
     c = _Collector(tree, plugin_dir, entry_path)
+    if declared is not None:
+        c.check_declared_paths(declared)
     for kind, key, default in (("command", "commands", "commands"), ("agent", "agents", "agents")):
-        declared = [r for p in _paths(manifest.get(key)) if (r := _safe_rel(p)) is not None]
+        paths = [r for p in _paths(manifest.get(key)) if (r := _safe_rel(p)) is not None]
         # Declared command/agent paths replace the default folder.
-        for rel in declared or [default]:
+        for rel in paths or [default]:
             if rel.endswith(".md"):
                 c.markdown(kind, rel, posixpath.basename(rel)[:-3])  # type: ignore[arg-type]
             else:
@@ -170,7 +221,7 @@ def collect_components(
         c.skills_dir(rel)
     if "SKILL.md" in (tree.list_dir(plugin_dir) or []):
         c.markdown("skill", "SKILL.md", posixpath.basename(plugin_dir) or "skill")
-    c.hooks(c.json_file("hooks/hooks.json"))
+    c.hooks_file("hooks/hooks.json")
     for v in c.inline_or_file(manifest.get("hooks")):
         c.hooks(v)
     c.servers("mcp", c.json_file(".mcp.json"), "mcpServers")
@@ -225,6 +276,7 @@ def enrich_manifest(
 ) -> MarketplaceManifest:
     """Read plugin.json and components of each relative plugin (`root` holds .claude-plugin)."""
     enriched: list[PluginEntry] = []
+    official = (manifest.name or "").lower() in RESERVED_MARKETPLACE_NAMES
     for entry in manifest.plugins:
         if entry.source.kind != "relative" or entry.source.path is None:
             enriched.append(entry)
@@ -252,12 +304,13 @@ def enrich_manifest(
                 )
             )
         data = tree.read_bytes(_join(plugin_dir, ".claude-plugin/plugin.json"), MAX_JSON_BYTES)
-        pj = parse_plugin_json(data, f"{entry_path}:.claude-plugin/plugin.json") if data else None
+        pj_path = f"{entry_path}:.claude-plugin/plugin.json"
+        pj = parse_plugin_json(data, pj_path, official=official) if data else None
         pj_raw = pj.raw if pj is not None else {}
         strict = entry.strict is not False
         # With strict (default) plugin.json is the authority and entry paths are appended.
         fields = {**entry.raw, **pj_raw} if strict else (pj_raw or entry.raw)
-        comps, comp_probs = collect_components(tree, plugin_dir, fields, entry_path)
+        comps, comp_probs = collect_components(tree, plugin_dir, fields, entry_path, pj_raw)
         enriched.append(_merge(entry, pj, comps, probs + comp_probs))
     return manifest.model_copy(update={"plugins": tuple(enriched)})
 

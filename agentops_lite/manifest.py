@@ -7,10 +7,12 @@ from typing import Any
 
 from agentops_lite.models import MarketplaceManifest, PluginEntry, Problem
 from agentops_lite.names import (
+    RESERVED_MARKETPLACE_NAMES,
     clean_text,
     is_valid_id,
     marketplace_name_issue,
     plugin_json_name_issue,
+    reserved_plugin_name,
 )
 from agentops_lite.plugin_source import parse_source
 from agentops_lite.safejson import load_json
@@ -238,8 +240,10 @@ def parse_marketplace_value(value: Any, *, repo: str | None = None) -> Marketpla
     else:
         if len(plugins) > MAX_PLUGINS:
             problems.append(_err("plugins", "too-many", f"only the first {MAX_PLUGINS} are read"))
+        # Claude Code lets a marketplace under an official name use Anthropic-like plugin names.
+        official = (name or "").lower() in RESERVED_MARKETPLACE_NAMES
         for i, raw in enumerate(plugins[:MAX_PLUGINS]):
-            entry, entry_problems = parse_entry(raw, i, plugin_root)
+            entry, entry_problems = parse_entry(raw, i, plugin_root, official=official)
             if entry is None:
                 problems.extend(entry_problems)
             else:
@@ -260,7 +264,7 @@ def parse_marketplace_value(value: Any, *, repo: str | None = None) -> Marketpla
 
 
 def parse_entry(
-    raw: Any, index: int, plugin_root: str | None
+    raw: Any, index: int, plugin_root: str | None, *, official: bool = False
 ) -> tuple[PluginEntry | None, list[Problem]]:
     """Parse one plugins[] entry on its own. None when it has no usable name."""
     path = f"plugins[{index}]"
@@ -279,6 +283,9 @@ def parse_entry(
                 f"plugin name {name!r} must use letters, digits, '.', '_' and '-'",
             )
         )
+    elif reserved_plugin_name(name) and not official:
+        message = f"plugin name {name!r} is reserved: it passes as one of Anthropic's own"
+        f.problems.append(_err(f"{path}.name", "reserved-name", message))
     source, source_problems = parse_source(raw.get("source"), f"{path}.source", plugin_root)
     f.problems.extend(source_problems)
     f.problems.extend(
@@ -326,6 +333,44 @@ def _flag_duplicates(entries: list[PluginEntry]) -> list[PluginEntry]:
     return out
 
 
+# Component path fields of plugin.json and the file suffix a single path must have, if any.
+PATH_FIELDS: dict[str, tuple[str, ...]] = {
+    "commands": (),
+    "agents": (".md",),
+    "skills": (),
+    "outputStyles": (),
+    "hooks": (".json",),
+    "mcpServers": (".json", ".mcpb", ".dxt"),
+    "lspServers": (".json",),
+}
+
+
+def _component_path_problems(value: dict[str, Any], path: str) -> list[Problem]:
+    """Declared component paths must start with './' (and agents end in .md, hooks in .json)."""
+    problems: list[Problem] = []
+    for key, suffixes in PATH_FIELDS.items():
+        val = value.get(key)
+        items = [(f"{key}", val)] if isinstance(val, str) else []
+        if isinstance(val, list):
+            items = [(f"{key}[{i}]", v) for i, v in enumerate(val) if isinstance(v, str)]
+        for where, item in items:
+            if item.startswith(("http://", "https://")) and key == "mcpServers":
+                continue
+            if not item.startswith("./"):
+                problems.append(
+                    _err(f"{path}.{where}", "path-not-dot-slash", f"{item!r} must start with './'")
+                )
+            elif suffixes and not item.lower().endswith(suffixes):
+                problems.append(
+                    _err(
+                        f"{path}.{where}",
+                        "path-suffix",
+                        f"{item!r} must end with {' or '.join(suffixes)}",
+                    )
+                )
+    return problems
+
+
 @dataclass
 class PluginJson:
     """The fields of a plugin.json that the catalog uses."""
@@ -343,7 +388,9 @@ class PluginJson:
     problems: list[Problem] = field(default_factory=list)
 
 
-def parse_plugin_json(data: bytes, path: str = "plugin.json") -> PluginJson:
+def parse_plugin_json(
+    data: bytes, path: str = "plugin.json", *, official: bool = False
+) -> PluginJson:
     """Parse a plugin's .claude-plugin/plugin.json. Never raises."""
     value, problem = load_json(data, max_bytes=1024 * 1024)
     if problem is not None:
@@ -354,11 +401,20 @@ def parse_plugin_json(data: bytes, path: str = "plugin.json") -> PluginJson:
     name = f.text("name")
     if name is None:
         f.problems.append(_err(f"{path}.name", "missing-field", "plugin.json has no 'name'"))
-    elif issue := plugin_json_name_issue(name):
+    elif issue := plugin_json_name_issue(name, official=official):
         sev, msg = issue
         f.problems.append(Problem(severity=sev, path=f"{path}.name", message=msg, code="bad-name"))
-    if isinstance(value.get("author"), str):
-        f.problems.append(_warn(f"{path}.author", "wrong-type", "'author' should be an object"))
+    expected: dict[str, tuple[str, type]] = {
+        "author": ("an object", dict),
+        "repository": ("a string", str),
+        "dependencies": ("an array", list),
+        "keywords": ("an array", list),
+    }
+    for key, (want, kind) in expected.items():
+        if value.get(key) is not None and not isinstance(value[key], kind):
+            # Claude Code refuses to load these (validate: "Invalid input: expected …").
+            f.problems.append(_err(f"{path}.{key}", "wrong-type", f"'{key}' must be {want}"))
+    f.problems.extend(_component_path_problems(value, path))
     categories = value.get("categories")
     category = f.text("category")
     if category is None and isinstance(categories, list) and categories:

@@ -71,15 +71,27 @@ def marketplace_name_issue(name: str, repo: str | None) -> str | None:
     return None
 
 
-def plugin_json_name_issue(name: str) -> tuple[Severity, str] | None:
+def reserved_plugin_name(name: str) -> bool:
+    """Names that pass as Anthropic's own; Claude Code refuses them from third parties."""
+    lowered = name.lower()
+    if lowered in RESERVED_PLUGIN_NAMES or lowered.startswith(RESERVED_PLUGIN_PREFIXES):
+        return True
+    words = set(re.split(r"[-_.\s]+", lowered))
+    return "official" in words and bool(words & {"claude", "anthropic"})
+
+
+def plugin_json_name_issue(name: str, *, official: bool = False) -> tuple[Severity, str] | None:
     """(severity, message) for a plugin.json `name` Claude Code rejects or warns about."""
     if not name.strip():
         return "error", "plugin name is empty"
     if any(c in name for c in " @:/\\") or _CONTROL_RE.search(name):
         return "error", f"plugin name {name!r} contains spaces, '@', ':', slashes or controls"
-    lowered = name.lower()
-    if lowered in RESERVED_PLUGIN_NAMES or lowered.startswith(RESERVED_PLUGIN_PREFIXES):
-        return "warning", f"plugin name {name!r} looks like an official Anthropic name"
+    if official:
+        return None
+    if reserved_plugin_name(name):
+        return "error", f"plugin name {name!r} is reserved: it passes as one of Anthropic's own"
+    if re.search(r"\b(claude|anthropic)\b", name.lower()):
+        return "warning", f"plugin name {name!r} uses 'claude' or 'anthropic' as a word"
     return None
 
 
