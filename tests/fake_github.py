@@ -138,7 +138,7 @@ class FakeGitHub:
         self._tarballs: dict[tuple[str, str], bytes] = {}
         self._lock = threading.Lock()
         self._stopping = threading.Event()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server = _Server(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(
@@ -199,7 +199,7 @@ class FakeGitHub:
             repo.files[path] = content
             repo.sha = hashlib.sha1(repo.sha.encode() + content).hexdigest()
             repo.pushed_at = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-            self._tarballs = {k: v for k, v in self._tarballs.items() if k[0] != name.lower()}
+            self._tarballs.clear()
 
     def reset_counts(self) -> None:
         with self._lock:
@@ -246,7 +246,10 @@ class FakeGitHub:
         }
 
     def tarball(self, name: str) -> bytes:
-        key = (name.lower(), self.repos[name.lower()].sha)
+        repo = self.repos[name.lower()]
+        # Copies of one folder (benchmarks) share an archive; only its top dir name would differ.
+        shared = repo.folder is not None and not repo.files
+        key = (str(repo.folder) if shared else name.lower(), repo.sha)
         with self._lock:
             cached = self._tarballs.get(key)
         if cached is not None:
@@ -276,6 +279,11 @@ class FakeGitHub:
         with self._lock:
             self._tarballs[key] = body
         return body
+
+    def warm(self) -> None:
+        """Build every archive now, so benchmarks time the crawler, not the fake's gzip."""
+        for name in list(self.repos):
+            self.tarball(name)
 
     def search(self, query: str) -> list[dict[str, Any]]:
         terms = query.split()
@@ -330,6 +338,13 @@ def _http_date(iso: str) -> str:
     return format_datetime(when, usegmt=True)
 
 
+class _Server(ThreadingHTTPServer):
+    # The default listen backlog (5) drops SYNs under a burst of new connections, and each
+    # dropped SYN costs the client a 1 s retransmit: the fake, not the crawler, would be slow.
+    request_queue_size = 256
+    daemon_threads = True
+
+
 def _handler_for(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
     class Handler(_Handler):
         gh = fake
@@ -340,6 +355,7 @@ def _handler_for(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
 class _Handler(BaseHTTPRequestHandler):
     gh: FakeGitHub
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # header and body go out in separate writes
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         pass
@@ -432,6 +448,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._raw(f"{parts[1]}/{parts[2]}", parts[3], "/".join(parts[4:]))
         if parts[0] == "codeload" and len(parts) >= 5:
             return self._archive(f"{parts[1]}/{parts[2]}")
+        if parts == ["_fake", "stats"]:  # for benchmarks running the fake in another process
+            return self._stats(query)
         if parts[:2] == ["api", "search"] and parts[2:] == ["code"]:
             return self._search(query)
         if parts[:2] == ["api", "repos"] and len(parts) >= 4:
@@ -452,6 +470,26 @@ class _Handler(BaseHTTPRequestHandler):
             if rest[0] == "tarball":
                 return self._tarball_redirect(name, rest[1] if len(rest) > 1 else "HEAD")
         return self._not_found()
+
+    def _stats(self, query: dict[str, list[str]]) -> None:
+        with self.gh._lock:
+            hits = list(self.gh.hits)
+            if query.get("reset"):
+                self.gh.hits.clear()
+        statuses: dict[str, int] = {}
+        for h in hits:
+            statuses[str(h.status)] = statuses.get(str(h.status), 0) + 1
+        doc = {
+            "requests": len(hits),
+            "body_bytes": sum(h.body_bytes for h in hits),
+            "bodies": sum(1 for h in hits if h.body_bytes),
+            "statuses": statuses,
+        }
+        body = json.dumps(doc).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def _ref_ok(self, name: str, ref: str) -> bool:
         repo = self.gh.repos[name.lower()]

@@ -1,0 +1,131 @@
+"""Crawler benchmarks against the loopback fake GitHub: `python benchmarks/refresh.py`.
+
+1. Every corpus marketplace with 150 ms added to each response: wall time against the serial sum
+   of request durations measured in the same run, then the second (all-304) refresh.
+2. Scale: 2,500 marketplaces (corpus copies under new names) with 50 ms latency: wall time, peak
+   RSS of the crawler process, requests per marketplace.
+
+The fake runs in a child process so RSS and CPU figures are the crawler's alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing as mp
+import resource
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from benchmarks._corpus import CORPUS  # noqa: E402
+from tests.fake_github import FakeGitHub, iter_corpus, repo_from_corpus  # noqa: E402
+
+
+def _serve(conn: Any, copies: int, latency: float) -> None:
+    repos = {}
+    corpus = list(iter_corpus(CORPUS))
+    for i in range(copies):
+        name, folder = corpus[i % len(corpus)]
+        owner, short = name.split("/")
+        new = name if i < len(corpus) else f"{owner}-copy{i // len(corpus)}/{short}"
+        repos[new] = repo_from_corpus(folder)
+    with FakeGitHub(repos, latency=latency) as fake:
+        fake.warm()
+        conn.send((fake.api_base, fake.raw_base, list(repos)))
+        conn.recv()  # until the parent says stop
+
+
+def _stats(api: str, reset: bool = True) -> dict[str, Any]:
+    base = api.rsplit("/api", 1)[0]
+    with urllib.request.urlopen(f"{base}/_fake/stats{'?reset=1' if reset else ''}") as r:
+        doc: dict[str, Any] = json.loads(r.read())
+    return doc
+
+
+def _refresh(api: str, raw: str, names: list[str], db: Path, concurrency: int) -> dict[str, Any]:
+    from agentops_lite.http_cache import HttpCache
+    from agentops_lite.net import HttpClient, NetConfig
+    from agentops_lite.sources.base import LoadResult, SourceSpec
+    from agentops_lite.sources.fetch import fetch_many
+
+    cache = HttpCache.open(db)
+    config = NetConfig(api_base=api, raw_base=raw, concurrency=concurrency)
+    specs = [SourceSpec(kind="github", location=n) for n in names]
+
+    async def go() -> tuple[list[Any], Any]:
+        async with HttpClient(config, token="bench-token", cache=cache) as client:
+            out = await fetch_many(specs, client=client)
+            return out, client.stats
+
+    started = time.perf_counter()
+    results, stats = asyncio.run(go())
+    wall = time.perf_counter() - started
+    ok = [r for r in results if isinstance(r, LoadResult)]
+    server = _stats(api)
+    return {
+        "wall_s": round(wall, 2),
+        "sources": len(specs),
+        "loaded": len(ok),
+        "not_modified": sum(1 for r in ok if r.not_modified),
+        "failed": len(specs) - len(ok),
+        "plugins": sum(len(r.manifest.plugins) for r in ok),
+        "requests": stats.requests,
+        "serial_sum_s": round(stats.elapsed_sum, 2),
+        "speedup_vs_serial": round(stats.elapsed_sum / wall, 1) if wall else None,
+        "server_bodies": server["bodies"],
+        "server_body_bytes": server["body_bytes"],
+        "server_statuses": server["statuses"],
+        "requests_per_marketplace": round(stats.requests / len(specs), 2),
+    }
+
+
+def run(copies: int, latency: float, concurrency: int, twice: bool) -> dict[str, Any]:
+    parent, child = mp.Pipe()
+    proc = mp.get_context("fork").Process(target=_serve, args=(child, copies, latency))
+    proc.start()
+    api, raw, names = parent.recv()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            db = Path(tmp) / "cache.db"
+            out: dict[str, Any] = {"latency_ms": int(latency * 1000), "concurrency": concurrency}
+            out["first"] = _refresh(api, raw, names, db, concurrency)
+            if twice:
+                out["second"] = _refresh(api, raw, names, db, concurrency)
+            out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+            return out
+    finally:
+        parent.send("stop")
+        proc.join(10)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--concurrency", type=int, default=16)
+    ap.add_argument(
+        "--scale", type=int, default=2500, help="marketplaces in the scale run (0: skip)"
+    )
+    ap.add_argument("--skip-corpus", action="store_true")
+    args = ap.parse_args()
+    if not CORPUS.is_dir():
+        sys.exit(f"corpus not found at {CORPUS}")
+    n = len(list(iter_corpus(CORPUS)))
+    if not args.skip_corpus:
+        print(json.dumps({"corpus": run(n, 0.150, args.concurrency, twice=True)}, indent=2))
+    if args.scale:
+        # A fresh process per run keeps peak RSS meaningful.
+        ctx = mp.get_context("spawn")
+        with ctx.Pool(1) as pool:
+            scale = pool.apply(run, (args.scale, 0.050, args.concurrency, True))
+        print(json.dumps({"scale": scale}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
