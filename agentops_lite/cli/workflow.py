@@ -1,0 +1,138 @@
+"""`workflow`: the format's schema, validation, planning from an intent, and a readable tree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from agentops_lite.cli.common import JsonOpt, catalog
+
+app = typer.Typer(
+    no_args_is_help=True,
+    help="Workflows that combine several plugins: schema, validate, plan, show.",
+)
+
+
+@app.command("schema")
+def schema() -> None:
+    """Print the JSON Schema of the workflow format (version 1).
+
+    Examples:
+      agentops-lite workflow schema > workflow.schema.json
+    """
+    from agentops_lite import render
+    from agentops_lite.workflow.model import schema as build
+
+    render.emit_json(build())
+
+
+@app.command("validate")
+def validate(
+    file: Annotated[Path, typer.Argument(help="Workflow JSON (ours or a seed shape)")],
+    json_: JsonOpt = False,
+) -> None:
+    """Check a workflow; every problem with its path. Exit 1 on errors.
+
+    Plugins missing from the catalog are warnings, with the nearest names.
+
+    Examples:
+      agentops-lite workflow validate examples/build-test-deploy.json
+      agentops-lite workflow validate wf.json --json
+    """
+    from agentops_lite import render
+    from agentops_lite.errors import WorkflowError
+    from agentops_lite.workflow.resolve import PluginIndex
+    from agentops_lite.workflow.validate import WorkflowReport, check, load_file
+
+    doc, problems = load_file(file)
+    if problems:
+        report = WorkflowReport(
+            source=str(file), format="unknown", errors=len(problems), problems=problems
+        )
+    else:
+        with catalog() as cat:
+            report = check(doc, PluginIndex.load(cat), str(file))
+    if json_:
+        render.emit_json({"ok": report.ok, **report.model_dump(mode="json")})
+    else:
+        from agentops_lite.cli.workflow_views import validation_view
+
+        validation_view(report)
+    if not report.ok:
+        raise WorkflowError(f"{report.errors} error(s) in {file}")
+
+
+@app.command("plan")
+def plan(
+    intent: Annotated[str, typer.Argument(help="What you want done, in words")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the workflow to this file")
+    ] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Plan a workflow from an intent: plugins per lifecycle stage, a test gate, rollback.
+
+    Examples:
+      agentops-lite workflow plan "ship the payments API to production"
+      agentops-lite workflow plan "add OAuth login" -o wf.json
+    """
+    import json
+
+    from agentops_lite import render
+    from agentops_lite.workflow.model import dump
+    from agentops_lite.workflow.planner import plan as make
+
+    with catalog() as cat:
+        wf = make(cat, intent)
+    doc = dump(wf)
+    if output is not None:
+        tmp = output.with_name(output.name + ".tmp")
+        tmp.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        tmp.replace(output)
+        render.note(f"wrote {output}")
+    if json_:
+        render.emit_json(doc)
+    elif output is None:
+        _show(wf)
+
+
+def _show(wf: object) -> None:
+    from agentops_lite.cli.workflow_views import tree_view
+    from agentops_lite.workflow.model import Workflow, critical_path, iter_steps
+
+    assert isinstance(wf, Workflow)
+    total = sum(1 for _ in iter_steps(wf.steps, "steps"))
+    tree_view(wf, total, critical_path(wf.steps))
+
+
+@app.command("show")
+def show(
+    file: Annotated[Path, typer.Argument(help="Workflow JSON (ours or a seed shape)")],
+    json_: JsonOpt = False,
+) -> None:
+    """Show a workflow as a tree, with its critical path against the total steps.
+
+    Examples:
+      agentops-lite workflow show examples/parallel-analysis.json
+      agentops-lite workflow show wf.json --json
+    """
+    from agentops_lite import render
+    from agentops_lite.cli.run import load_workflow
+    from agentops_lite.workflow.model import critical_path, dump, iter_steps
+
+    with catalog() as cat:
+        wf = load_workflow(file, cat)
+    total = sum(1 for _ in iter_steps(wf.steps, "steps"))
+    if json_:
+        render.emit_json(
+            {
+                "name": wf.name,
+                "steps": total,
+                "critical_path": critical_path(wf.steps),
+                "workflow": dump(wf),
+            }
+        )
+        return
+    _show(wf)

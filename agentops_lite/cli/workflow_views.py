@@ -1,0 +1,158 @@
+"""Human (rich) views of workflows and runs; workflow and catalog text goes through untrusted()."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from rich.tree import Tree
+
+from agentops_lite.render import out, table, untrusted
+
+if TYPE_CHECKING:
+    from agentops_lite.workflow.instruct import NextReport
+    from agentops_lite.workflow.model import Node, StepNode, Workflow
+    from agentops_lite.workflow.state import RunState
+    from agentops_lite.workflow.store import RunInfo
+    from agentops_lite.workflow.validate import WorkflowReport
+
+_STYLE = {
+    "success": "green",
+    "succeeded": "green",
+    "failure": "red",
+    "failed": "red",
+    "rollback_failed": "red",
+    "running": "cyan",
+    "rolling_back": "yellow",
+    "rolled_back": "yellow",
+    "cancelled": "dim",
+    "skipped": "dim",
+    "pending": "dim",
+}
+
+
+def validation_view(report: WorkflowReport) -> None:
+    head = Text(f"workflow ({report.format}) ") + untrusted(report.name or report.source, 80)
+    head.append(f": {report.steps} step(s), {report.errors} error(s), {report.warnings} warning(s)")
+    out().print(head)
+    for p in report.problems:
+        style = "red" if p.severity == "error" else "yellow"
+        line = Text(f"  {p.severity:<7} ", style=style) + untrusted(p.path or "(top)", 60)
+        line.append("  ")
+        line.append(untrusted(p.message, 300))
+        out().print(line)
+
+
+def _step_label(step: StepNode, kind: str = "") -> Text:
+    label = Text(kind) + untrusted(step.id, 60, style="bold")
+    if step.plugin:
+        label.append("  ")
+        label.append(untrusted(step.plugin, 60))
+        if step.marketplace:
+            label.append("@")
+            label.append(untrusted(step.marketplace, 60))
+    use = step.command or step.skill or step.agent
+    if use:
+        label.append("  → ")
+        label.append(untrusted(use, 60))
+    extras = []
+    if step.retry:
+        extras.append(f"retry {step.retry}")
+    if step.on_failure != "stop":
+        extras.append(f"on failure {step.on_failure}")
+    if step.rollback is not None:
+        extras.append("has rollback")
+    if extras:
+        label.append(f"  ({', '.join(extras)})", style="dim")
+    return label
+
+
+def _add(tree: Tree, nodes: Sequence[Node]) -> None:
+    from agentops_lite.workflow.model import ConditionalNode, ParallelNode, SequentialNode
+
+    for node in nodes:
+        if isinstance(node, SequentialNode):
+            _add(tree.add(Text("sequence", style="italic")), node.steps)
+        elif isinstance(node, ParallelNode):
+            branch = tree.add(Text(f"parallel ×{len(node.branches)}", style="italic"))
+            _add(branch, node.branches)
+            if node.aggregate is not None:
+                branch.add(_step_label(node.aggregate, "aggregate "))
+        elif isinstance(node, ConditionalNode):
+            cond = tree.add(Text("if ", style="italic") + untrusted(node.if_, 120))
+            _add(cond.add(Text("then", style="italic")), node.then)
+            if node.else_:
+                _add(cond.add(Text("else", style="italic")), node.else_)
+        else:
+            tree.add(_step_label(node))
+
+
+def tree_view(wf: Workflow, total: int, critical: int) -> None:
+    root = Tree(Text("workflow ") + untrusted(wf.name, 100, style="bold"))
+    _add(root, wf.steps)
+    out().print(root)
+    out().print(
+        f"{total} step(s); critical path {critical} step(s) "
+        f"({total - critical} can overlap or be skipped)"
+    )
+
+
+def next_view(report: NextReport) -> None:
+    head = Text(f"{report.run}  ") + Text(report.status, style=_STYLE.get(report.status, ""))
+    out().print(head)
+    if report.reason:
+        out().print(untrusted(report.reason, 300, style="dim"))
+    for t in report.ready:
+        out().print(Text("\n▶ ") + untrusted(t.id, 80, style="bold") + Text(f"  [{t.kind}]"))
+        for cmd in t.setup:
+            out().print(Text("  setup: ") + untrusted(cmd, 200))
+        if t.use:
+            out().print(Text("  use:   ") + untrusted(t.use, 200))
+        if t.inputs:
+            out().print(Text("  inputs: ") + untrusted(json.dumps(t.inputs), 400))
+        out().print(Text("  ") + untrusted(t.instructions, 1200))
+        out().print(Text("  record: ") + untrusted(t.record["success"], 300, style="dim"))
+    out().print(Text("\n") + Text(report.message))
+
+
+def status_view(info: RunInfo, state: RunState) -> None:
+    out().print(
+        untrusted(info.id, style="bold")
+        + Text(f"  {info.workflow}  ")
+        + Text(state.status, style=_STYLE.get(state.status, ""))
+    )
+    if state.reason:
+        out().print(untrusted(state.reason, 300, style="dim"))
+    t = table("step", "kind", "status", "attempts", "output", "artifacts")
+    for st in state.steps.values():
+        if st.kind == "rollback" and st.status == "pending":
+            continue
+        output = "" if st.output is None else json.dumps(st.output, ensure_ascii=False)
+        t.add_row(
+            untrusted(st.id, 60),
+            st.kind,
+            Text(st.status, style=_STYLE.get(st.status, "")),
+            str(st.attempt),
+            untrusted(output or (st.error or ""), 60),
+            untrusted(", ".join(st.artifacts), 60),
+        )
+    out().print(t)
+
+
+def runs_table(runs: Sequence[RunInfo]) -> None:
+    if not runs:
+        out().print("no runs yet — start one with `agentops-lite run start FILE`")
+        return
+    t = table("run", "workflow", "status", "steps", "started", "updated")
+    for r in runs:
+        t.add_row(
+            untrusted(r.id),
+            untrusted(r.workflow, 40),
+            Text(r.status, style=_STYLE.get(r.status, "")),
+            f"{r.steps_done}/{r.steps_total}",
+            r.created_at[:19].replace("T", " "),
+            r.updated_at[:19].replace("T", " "),
+        )
+    out().print(t)

@@ -1,0 +1,1 @@
+"""Workflows: a versioned format, validation, planning, and a run engine Claude drives."""
