@@ -15,6 +15,7 @@ import asyncio
 import json
 import multiprocessing as mp
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -119,12 +120,12 @@ def main() -> None:
     n = len(list(iter_corpus(CORPUS)))
     if not args.skip_corpus:
         print(json.dumps({"corpus": run(n, 0.150, args.concurrency, twice=True)}, indent=2))
-    if args.scale:
-        # A fresh process per run keeps peak RSS meaningful.
-        ctx = mp.get_context("spawn")
-        with ctx.Pool(1) as pool:
-            scale = pool.apply(run, (args.scale, 0.050, args.concurrency, True))
-        print(json.dumps({"scale": scale}, indent=2))
+    if args.scale and args.skip_corpus:
+        print(json.dumps({"scale": run(args.scale, 0.050, args.concurrency, True)}, indent=2))
+    elif args.scale:
+        # A fresh process for the scale run keeps its peak RSS its own.
+        cmd = [sys.executable, __file__, "--skip-corpus", "--scale", str(args.scale)]
+        subprocess.run([*cmd, "--concurrency", str(args.concurrency)], check=True)
 
 
 if __name__ == "__main__":
