@@ -237,8 +237,12 @@ def go_live(
     for rec in (r for r in records if r.origin == "embedded"):
         twin = by_source.get(("github", rec.source.lower()))
         if twin is None:
+            # A key that is no prefix of the declared name, so the catalog renames it to that
+            # name once the live copy is stored (and the snapshot's row is gone).
             twin = catalog.add_marketplace(
-                SourceSpec(kind="github", location=rec.source), origin="default"
+                SourceSpec(kind="github", location=rec.source),
+                origin="default",
+                key_hint=f"live:{rec.source}",
             )
             fresh.add(twin.key)
         keys.append(twin.key)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from agentops_lite.bootstrap import SnapshotAge
 from agentops_lite.errors import UsageError
 
 if TYPE_CHECKING:
@@ -70,6 +71,9 @@ class CatalogInfo(_Out):
     marketplaces: int
     plugins: int
     refreshed_at: datetime | None
+    snapshot: SnapshotAge | None = Field(
+        default=None, description="Set when some results come from the built-in snapshot"
+    )
 
 
 class QueryConcept(_Out):
@@ -219,7 +223,14 @@ def discover(
     weights = weights or parse_weights(None)
     now = now or datetime.now(timezone.utc)
     n_mkt, n_plugins = catalog.counts()
-    info = CatalogInfo(marketplaces=n_mkt, plugins=n_plugins, refreshed_at=catalog.last_refreshed())
+    from agentops_lite.bootstrap import snapshot_age
+
+    info = CatalogInfo(
+        marketplaces=n_mkt,
+        plugins=n_plugins,
+        refreshed_at=catalog.last_refreshed(),
+        snapshot=snapshot_age(catalog),
+    )
     mids = [catalog.marketplace(m).id for m in marketplaces]
     pool = candidates(
         catalog.conn,

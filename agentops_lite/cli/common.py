@@ -69,6 +69,7 @@ def read_catalog() -> Iterator[Catalog]:
     """
     from agentops_lite.bootstrap import ensure_ready
 
+    _first_run.clear()
     with catalog() as cat:
         if cat.get_meta("setup") is None:
             probe = _start_probe()

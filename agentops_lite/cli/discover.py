@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from agentops_lite.cli.common import JsonOpt, catalog
+from agentops_lite.cli.common import JsonOpt, progress_bar, read_catalog, snapshot_note
+
+if TYPE_CHECKING:
+    from agentops_lite.catalog import Catalog
 
 
 def discover(
@@ -31,6 +34,10 @@ def discover(
         float, typer.Option("--half-life", min=1.0, help="Recency half-life in days")
     ] = 180.0,
     explain: Annotated[bool, typer.Option("--explain", help="Say why each result ranks")] = False,
+    refresh: Annotated[
+        bool,
+        typer.Option("--refresh", help="First fetch the snapshot's marketplaces live from GitHub."),
+    ] = False,
     json_: JsonOpt = False,
 ) -> None:
     """Find the plugins that fit a need, across every marketplace in the catalog.
@@ -39,13 +46,16 @@ def discover(
       agentops-lite discover "kubernetes helm"
       agentops-lite discover "review my pull requests" --limit 5 --explain
       agentops-lite discover "k8s" --weights relevance=0.7,stars=0.3 --json
+      agentops-lite discover "kubernetes helm" --refresh
     """
     from agentops_lite import render
     from agentops_lite.rank import discover as run
     from agentops_lite.rank import parse_weights
 
     parsed = parse_weights(weights)
-    with catalog() as cat:
+    with read_catalog() as cat:
+        if refresh:
+            _refresh_snapshot(cat, json_)
         result = run(
             cat,
             query,
@@ -58,12 +68,28 @@ def discover(
             half_life_days=half_life,
             explain=explain,
         )
-    if json_:
-        render.emit_json(result)
-        return
-    from agentops_lite.cli.discover_views import discover_table
+        if json_:
+            render.emit_json(result)
+            return
+        from agentops_lite.cli.discover_views import discover_table
 
-    discover_table(result, explain)
+        discover_table(result, explain)
+        snapshot_note(cat)
+
+
+def _refresh_snapshot(cat: Catalog, json_: bool) -> None:
+    """`--refresh`: live data for the snapshot-served marketplaces, or one line saying why not."""
+    from agentops_lite import render
+    from agentops_lite.bootstrap import github_unreachable, go_live
+
+    reason = github_unreachable()
+    if reason:
+        render.warn(f"{reason}: showing the snapshot")
+        return
+    with progress_bar("fetching live", not json_) as bar:
+        report = go_live(cat, progress=bar)  # type: ignore[arg-type]
+    if report.failed and not json_:
+        render.warn(f"{len(report.failed)} of {len(report.outcomes)} could not be fetched")
 
 
 def register(app: typer.Typer) -> None:
