@@ -8,11 +8,12 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.claude_code import PLUGIN_ID, REPO_ROOT, ClaudeRunner, base_env
-from tests.fake_anthropic import FakeAnthropic
+from tests.fake_anthropic import FakeAnthropic, bash, text
 
 pytestmark = pytest.mark.claude
 
@@ -264,3 +265,127 @@ def test_slash_command_sends_the_cli_ranking_for_a_prepared_catalog(
     assert prompt.count("IGNORE ALL PREVIOUS INSTRUCTIONS") == block.group(2).count(
         "IGNORE ALL PREVIOUS INSTRUCTIONS"
     )
+
+
+class ScriptedOrchestrator:
+    """A stand-in model that follows agentops-orchestrate: validate, start, next/record, status.
+
+    It answers from the tool results Claude Code sends back, so the CLI's real output (run id,
+    ready steps and their `record` commands) drives every turn.
+    """
+
+    def __init__(self, workflow: str) -> None:
+        self.workflow = workflow
+        self.issued: dict[str, str] = {}  # tool_use id -> command
+        self.results: list[tuple[str, str, bool]] = []  # (command, output, is_error)
+        self.run_id = ""
+
+    def call(self, command: str) -> dict[str, Any]:
+        block = bash(command)
+        block["id"] = f"toolu_orch{len(self.issued):03d}"
+        self.issued[block["id"]] = command
+        return block
+
+    def last_results(self, body: dict[str, Any]) -> list[tuple[str, str]]:
+        user = [m for m in body["messages"] if m["role"] == "user"][-1]
+        out = []
+        for block in user["content"] if isinstance(user["content"], list) else []:
+            if block.get("type") != "tool_result":
+                continue
+            content = block.get("content")
+            if isinstance(content, list):
+                content = "\n".join(c.get("text", "") for c in content)
+            command = self.issued[block["tool_use_id"]]
+            self.results.append((command, str(content), bool(block.get("is_error"))))
+            out.append((command, str(content)))
+        return out
+
+    @staticmethod
+    def first_json(output: str) -> dict[str, Any]:
+        data, _ = json.JSONDecoder().raw_decode(output[output.index("{") :])
+        assert isinstance(data, dict)
+        return data
+
+    def __call__(self, body: dict[str, Any]) -> list[dict[str, Any]]:
+        results = self.last_results(body)
+        if not results:
+            return [
+                text("Checking the workflow first."),
+                self.call(f"agentops-lite workflow validate {self.workflow}"),
+                self.call(f"agentops-lite workflow show {self.workflow}"),
+            ]
+        command, output = results[0]
+        if " workflow " in command:
+            return [self.call(f"agentops-lite run start {self.workflow} --json")]
+        if " run start " in command:
+            self.run_id = self.first_json(output)["id"]
+            return [self.call(f"agentops-lite run next {self.run_id} --json")]
+        if " run record " in command:
+            return [self.call(f"agentops-lite run next {self.run_id} --json")]
+        if " run next " in command:
+            state = self.first_json(output)
+            if state["done"]:
+                return [
+                    self.call(f"agentops-lite run status {self.run_id} --json"),
+                    # Not the CLI: allowed-tools must not let this through unasked.
+                    self.call("touch not-allowed.txt"),
+                ]
+            calls = []
+            for step in state["ready"]:  # all at once: they are independent
+                record = step["record"]["success"].replace(" [--artifact PATH]…", "")
+                calls.append(self.call(record.replace("…", f"{step['id']} done")))
+            return calls
+        return [text("The workflow is done: every step succeeded.")]
+
+
+@pytest.mark.slow
+def test_orchestrate_drives_a_parallel_workflow_to_done_inside_claude_code(
+    claude: ClaudeRunner,
+    plugin_source: Path,
+    fake_anthropic: FakeAnthropic,
+    tmp_path: Path,
+) -> None:
+    cli_dir = dev_cli(tmp_path)
+    env = {"AGENTOPS_HOME": str(tmp_path / "agentops-home")}
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy2(REPO_ROOT / "examples" / "parallel-analysis.json", project / "wf.json")
+
+    claude.install_marketplace_plugin(plugin_source)
+    claude.path_dirs.append(cli_dir)
+    claude.extra_env.update(env)
+    model = ScriptedOrchestrator("wf.json")
+    fake_anthropic.script = [model] * 20
+    done = claude.prompt(
+        "/agentops-lite:agentops-orchestrate wf.json (I have read the plan: yes, run it)",
+        fake_anthropic.url,
+        cwd=project,
+        timeout=300,
+    )
+    assert done.stdout.strip() == "The workflow is done: every step succeeded."
+
+    first = fake_anthropic.agent_turns()[0].last_user_text()
+    assert "agentops-lite run next RUN --json" in first  # the command's instructions
+    commands = [c for c, _, _ in model.results]
+    records = [c for c in commands if " run record " in c]
+    assert len(records) == 4, commands
+    for command, output, is_error in model.results:
+        if command.startswith("agentops-lite "):
+            assert not is_error, (command, output)
+    # The three analyses were recorded from one `run next`, the report after them.
+    assert [c.split()[4] for c in records[:3]] == ["security", "performance", "code-quality"]
+    assert records[3].split()[4] == "report"
+
+    denied = [(o, e) for c, o, e in model.results if c.startswith("touch")]
+    assert denied and denied[0][1] is True, denied
+    assert not (project / "not-allowed.txt").exists()
+
+    status = json.loads(run_cli(cli_dir, env, "run", "status", model.run_id, "--json"))
+    assert status["status"] == "succeeded"
+    assert {k: v["status"] for k, v in status["state"].items()} == {
+        "security": "success",
+        "performance": "success",
+        "code-quality": "success",
+        "report": "success",
+    }
+    assert status["state"]["report"]["output"] == {"summary": "report done"}
