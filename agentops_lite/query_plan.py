@@ -12,7 +12,23 @@ from agentops_lite.tokens import STOPWORDS, raw_tokens, stem
 
 GENERIC_WEIGHT = 0.35
 TYPO_MIN_SCORE = 80.0
+DOMAIN_BOOST = 1.6
+IDF_POWER = 1.0
+FULL_MATCH = 1.0  # saturated index weight at which a concept counts as covered
 _SLASH_RE = re.compile(r"\b([a-z0-9]{1,3})/([a-z0-9]{1,3})\b")
+_CLAUSE_RE = re.compile(r"\s*(?:[,;:]|\band then\b|\bthen\b|\band\b|\bplus\b|\botherwise\b)\s*")
+
+
+def _idf(df: int, n: int) -> float:
+    # Flattened idf: in a plugin catalog the common words ("test", "deploy") often name the
+    # need itself, while the rare ones are incidental specifics.
+    return float(idf(df, n) ** IDF_POWER)
+
+
+def split_clauses(text: str) -> list[str]:
+    """The needs of a request: "build, test and deploy X" -> ["build", "test", "deploy X"]."""
+    parts = [p.strip() for p in _CLAUSE_RE.split(text.lower())]
+    return [p for p in parts if p] if len(parts) > 1 else []
 
 
 @dataclass
@@ -22,6 +38,7 @@ class Concept:
     label: str
     terms: dict[str, float] = field(default_factory=dict)  # term -> variant weight (1 = as typed)
     generic: bool = False
+    domain: bool = False  # a term of the vocabulary: names a need rather than framing it
     corrected: dict[str, str] = field(default_factory=dict)  # typed word -> indexed term
     importance: float = 0.0
 
@@ -42,11 +59,14 @@ class QueryPlan:
         out: list[QueryTerm] = []
         total = sum(c.importance for c in self.concepts) or 1.0
         for i, c in enumerate(self.concepts):
-            for term, w in c.terms.items():
-                if dfs.get(term):
-                    damp = GENERIC_WEIGHT if c.generic else 1.0
-                    weight = w * idf(dfs[term], self.documents) * damp
-                    out.append(QueryTerm(term, i, weight, c.importance / total))
+            damp = GENERIC_WEIGHT if c.generic else 1.0
+            found = [
+                (t, w * _idf(dfs[t], self.documents) * damp)
+                for t, w in c.terms.items()
+                if dfs.get(t)
+            ]
+            full = FULL_MATCH * max((w for _, w in found), default=1.0)
+            out.extend(QueryTerm(t, i, w, c.importance / total, full) for t, w in found)
         return out
 
     def describe(self) -> list[tuple[str, list[str], float, dict[str, str]]]:
@@ -80,28 +100,38 @@ def plan_query(conn: sqlite3.Connection, text: str) -> QueryPlan:
     topical = [w for w in words if stem(w) not in QUERY_FILLER]
     words = topical or words  # "best tools" still searches for something
     vocab = vocabulary()
-    concepts: list[Concept] = []
-    seen: set[tuple[str, ...]] = set()
+    by_stem: dict[str, Concept] = {}
+    # One concept per word; a phrase the vocabulary knows lends its joined form and its
+    # neighbours to each of its words, so "image generation" and "generate ... images" both
+    # cover "generate images", while a blurb naming only one of the words covers half.
     for label, gram in _units(words):
-        if gram in seen:
-            continue
-        seen.add(gram)
-        c = Concept(label=label, generic=all(g in GENERIC for g in gram))
-        for g in gram:
-            c.add(g, 1.0 if len(gram) == 1 else 0.5)
-        if len(gram) > 1:
-            c.add("".join(gram), 1.0)
-        for term, w in vocab.get(gram, {}).items():
-            c.add(term, w)
-        concepts.append(c)
+        shared = dict(vocab.get(gram, {})) if len(gram) > 1 else {}
+        if shared:
+            shared["".join(gram)] = 1.0
+        for word, g in zip(label.split(" "), gram, strict=True):
+            c = by_stem.get(g)
+            if c is None:
+                generic = g in GENERIC and not shared
+                c = by_stem[g] = Concept(label=word, generic=generic)
+                c.domain = bool(shared) or (g,) in vocab
+                c.add(g, 1.0)
+                if word != g and word.isalnum():
+                    c.add(word, 1.0)  # unstemmed tokens such as "k8s"
+                for term, w in vocab.get((g,), {}).items() if not generic else ():
+                    c.add(term, w)
+            for term, w in shared.items():
+                c.add(term, w)
+    concepts = list(by_stem.values())
     n = max(doc_count(conn), 1)
     dfs = doc_freqs(conn, [t for c in concepts for t in c.terms])
     for c in concepts:
         _correct_typos(conn, c, dfs, n)
         known = [(w, dfs[t]) for t, w in c.terms.items() if dfs.get(t)]
-        c.importance = max((w * idf(df, n) for w, df in known), default=0.0)
+        c.importance = max((w * _idf(df, n) for w, df in known), default=0.0)
         if c.generic:
             c.importance *= GENERIC_WEIGHT
+        elif c.domain:
+            c.importance *= DOMAIN_BOOST
     concepts = [c for c in concepts if c.importance > 0]
     return QueryPlan(text=text, concepts=concepts, documents=n, dfs=dfs)
 

@@ -24,6 +24,13 @@ class Pool:
     repos: dict[str, str | None]  # marketplace key -> GitHub repo
 
 
+def _normalised(rows: list[tuple[int, float, float]]) -> dict[int, float]:
+    """Relevance in [0, 1] relative to the best match; the weak tail is cut (the gate)."""
+    scored = [(pid, relevance(t, c)) for pid, t, c in rows]
+    top = max((s for _, s in scored), default=0.0)
+    return {pid: s / top for pid, s in scored if top > 0 and s >= RELEVANCE_FLOOR * top}
+
+
 def relevance(total: float, covered: float) -> float:
     """Summed concept scores, discounted by the share of the query's concepts matched."""
     return float(total * covered**COVERAGE_POWER)
@@ -46,10 +53,8 @@ def candidates(
     if category:
         where.append("LOWER(p.category) = LOWER(?)")
         args.append(category)
-    rows = retrieve(conn, plan.query_terms(), limit=pool, where=" AND ".join(where), args=args)
-    scored = sorted(((pid, relevance(t, c)) for pid, t, c in rows), key=lambda x: -x[1])
-    top = scored[0][1] if scored else 0.0
-    kept = {pid: s / top for pid, s in scored if top > 0 and s >= RELEVANCE_FLOOR * top}
+    where_sql = " AND ".join(where)
+    kept = _normalised(retrieve(conn, plan.query_terms(), limit=pool, where=where_sql, args=args))
     records = sorted(query_plugins(conn, ids=list(kept)) if kept else [], key=lambda r: -kept[r.id])
     matched = _matched(conn, plan, list(kept))
     aliases = _aliases(conn, records)

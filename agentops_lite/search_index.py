@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -27,9 +28,16 @@ FIELDS: dict[str, tuple[float, float, float]] = {
     "category": (1.5, 1.5, 0.2),
     "description": (2.0, 22.0, 0.6),
     "components": (1.4, 12.0, 0.7),
-    "component_text": (0.5, 120.0, 0.75),
+    "component_text": (0.25, 120.0, 0.75),
 }
 K1 = 1.2
+# A bundle of many skills matches everything a little; graders and users call it "partially
+# related". Its weights shrink with the number of items it bundles (beyond BUNDLE_FREE).
+BUNDLE_FREE = 8
+BUNDLE_DAMPING = 0.3
+_BUNDLE_RE = re.compile(
+    r"\b(\d{2,4})\+?\s+(?:skills|agents|commands|plugins|tools|subagents)\b", re.I
+)
 MAX_COMPONENT_TOKENS = 3000  # a giant toolkit must not drown in its own text
 
 
@@ -72,8 +80,15 @@ def plugin_fields(
     return fields
 
 
-def term_weights(fields: dict[str, list[str]]) -> dict[str, float]:
-    """Saturated BM25F weight (0..K1+1) of every term of a document."""
+def bundle_factor(components: int, description: str | None) -> float:
+    """1 for a focused plugin, less for a bundle of many items (counted or announced)."""
+    announced = [int(m) for m in _BUNDLE_RE.findall(description or "")]
+    n = max([components, *announced])
+    return 1.0 if n <= BUNDLE_FREE else 1 / (1 + BUNDLE_DAMPING * math.log2(n / BUNDLE_FREE))
+
+
+def term_weights(fields: dict[str, list[str]], scale: float = 1.0) -> dict[str, float]:
+    """Saturated BM25F weight (0..K1+1) of every term of a document, times `scale`."""
     acc: dict[str, float] = {}
     for field, toks in fields.items():
         if not toks:
@@ -82,7 +97,7 @@ def term_weights(fields: dict[str, list[str]]) -> dict[str, float]:
         norm = 1 - b + b * len(toks) / avg
         for term, tf in Counter(toks).items():
             acc[term] = acc.get(term, 0.0) + weight * tf / norm
-    return {t: round(w * (K1 + 1) / (K1 + w), 4) for t, w in acc.items()}
+    return {t: round(scale * w * (K1 + 1) / (K1 + w), 4) for t, w in acc.items()}
 
 
 # -- storing -----------------------------------------------------------------------------------
@@ -100,7 +115,8 @@ def index_marketplace(conn: sqlite3.Connection, marketplace_id: int) -> None:
     for pid, name, desc, category, kw_json, tags_json, comp_json in rows:
         keywords = _listish(json.loads(kw_json)) + _listish(json.loads(tags_json))
         components = [c for c in json.loads(comp_json) if isinstance(c, dict)]
-        weights = term_weights(plugin_fields(name, desc, category, keywords, components))
+        fields = plugin_fields(name, desc, category, keywords, components)
+        weights = term_weights(fields, bundle_factor(len(components), desc))
         df.update(weights.keys())
         postings.extend((t, pid, marketplace_id, w) for t, w in weights.items())
     conn.executemany("INSERT INTO search_postings VALUES (?, ?, ?, ?)", postings)
@@ -154,6 +170,7 @@ class QueryTerm:
     concept: int
     weight: float  # query-side weight, idf included
     importance: float  # the concept's share of the query (same for all its terms)
+    full: float  # a concept scoring this much counts as fully covered
 
 
 def retrieve(
@@ -171,8 +188,10 @@ def retrieve(
     """
     if not query:
         return []
-    values = ",".join("(?,?,?,?)" for _ in query)
-    params: list[Any] = [v for q in query for v in (q.term, q.concept, q.weight, q.importance)]
+    values = ",".join("(?,?,?,?,?)" for _ in query)
+    params: list[Any] = [
+        v for q in query for v in (q.term, q.concept, q.weight, q.importance, q.full)
+    ]
     join = ""
     if where:
         join = (
@@ -180,9 +199,10 @@ def retrieve(
             f"WHERE {where}"
         )
     sql = f"""
-        WITH q(term, concept, qw, imp) AS (VALUES {values}),
+        WITH q(term, concept, qw, imp, full) AS (VALUES {values}),
         pc AS (
-            SELECT s.plugin_id, q.concept, MAX(q.qw * s.weight) AS score, MAX(q.imp) AS imp
+            SELECT s.plugin_id, q.concept, MAX(q.qw * s.weight) AS score,
+                   MIN(1.0, MAX(q.qw * s.weight) / MAX(q.full)) * MAX(q.imp) AS imp
             FROM q JOIN search_postings s ON s.term = q.term
             GROUP BY s.plugin_id, q.concept
         )

@@ -239,8 +239,9 @@ QUERY_FILLER = frozenset(
         """want need help please claude something thing things able way ways like let lets
         me my mine our us get getting got give go going just really also sure new one some
         anyone everything anything every should would could might make makes making made
-        tool tools plugin plugins skill skills agent agents command commands set setup step
-        steps same time using work works working good best better easy quick quickly
+        tool tools plugin plugins skill skills set setup step
+        steps same time using work works working good best better easy quick quickly without
+        within whether across otherwise else when whenever while then done doing does
         """
     )
 )
