@@ -20,45 +20,55 @@ class LocalTree:
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
         self._root_str = str(self.root)
-        self._dir_ok: dict[str, bool] = {}
+        # dir (as joined) -> its real path, or None when it leaves the root. Each folder costs
+        # one lstat the first time; many files share a folder.
+        self._real: dict[str, str | None] = {self._root_str: self._root_str}
 
     def _inside(self, real: str) -> bool:
         return real == self._root_str or real.startswith(self._root_str + os.sep)
 
-    def _resolve(self, rel: str) -> Path | None:
+    def _real_dir(self, joined: str) -> str | None:
+        if joined in self._real:
+            return self._real[joined]
+        head, name = os.path.split(joined)
+        parent = (
+            self._real_dir(head) if head != joined and len(head) >= len(self._root_str) else None
+        )
+        real: str | None = None
+        if parent is not None:
+            candidate = os.path.join(parent, name)
+            if os.path.islink(candidate):
+                resolved = os.path.realpath(candidate)
+                real = resolved if self._inside(resolved) else None
+            else:
+                real = candidate
+        self._real[joined] = real
+        return real
+
+    def _resolve(self, rel: str) -> str | None:
+        """The real path of `rel` if it stays inside the root (symlinks included)."""
         parts = [p for p in rel.split("/") if p not in ("", ".")]
         if ".." in parts:
             return None
-        if not parts:
-            # The root itself (a plugin whose source is "./"): its parent is outside by design.
-            return self.root
-        target = os.path.join(self._root_str, *parts)
-        parent = os.path.dirname(target)
-        # realpath is a syscall per component; folders are shared by many files, so cache them.
-        ok = self._dir_ok.get(parent)
-        if ok is None:
-            ok = self._dir_ok[parent] = self._inside(os.path.realpath(parent))
-        if not ok or (os.path.islink(target) and not self._inside(os.path.realpath(target))):
-            return None
-        return Path(target)
+        return self._real_dir(os.path.join(self._root_str, *parts))
 
     def read_bytes(self, path: str, max_bytes: int) -> bytes | None:
         target = self._resolve(path)
-        if target is None or not target.is_file():
+        if target is None:
             return None
         try:
-            with target.open("rb") as fh:
+            with open(target, "rb") as fh:
                 return fh.read(max_bytes)
-        except OSError:
+        except OSError:  # missing, a directory, unreadable
             return None
 
     def list_dir(self, path: str) -> list[str] | None:
         target = self._resolve(path)
-        if target is None or not target.is_dir():
+        if target is None:
             return None
         try:
             return sorted(os.listdir(target))
-        except OSError:
+        except OSError:  # missing or not a directory
             return None
 
 

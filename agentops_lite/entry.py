@@ -1,0 +1,18 @@
+"""Console-script entry: answers `--version` without importing the CLI framework."""
+
+from __future__ import annotations
+
+import sys
+
+
+def main() -> None:
+    # `--version` is what scripts and the Claude Code launcher call to probe the install;
+    # answering it before typer/click load keeps that probe at interpreter start-up cost.
+    if sys.argv[1:] in (["--version"], ["-V"]):
+        from agentops_lite import __version__
+
+        sys.stdout.write(f"agentops-lite {__version__}\n")
+        return
+    from agentops_lite.cli import main as cli_main
+
+    cli_main()
