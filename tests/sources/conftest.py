@@ -53,7 +53,7 @@ def fast_config(fake: FakeGitHub, **kw: object) -> NetConfig:
         "api_base": fake.api_base,
         "raw_base": fake.raw_base,
         "connect_timeout": 1.0,
-        "read_timeout": 0.5,
+        "read_timeout": 2.0,  # generous: CI machines can be loaded
         "retries": 2,
         "backoff_base": 0.01,
         "backoff_max": 0.05,
