@@ -23,6 +23,7 @@ class LocalTree:
         # dir (as joined) -> its real path, or None when it leaves the root. Each folder costs
         # one lstat the first time; many files share a folder.
         self._real: dict[str, str | None] = {self._root_str: self._root_str}
+        self._listing: dict[str, list[str] | None] = {}
 
     def _inside(self, real: str) -> bool:
         return real == self._root_str or real.startswith(self._root_str + os.sep)
@@ -66,10 +67,16 @@ class LocalTree:
         target = self._resolve(path)
         if target is None:
             return None
+        # Enrichment asks about the same folders several times (exists, scan, resolve): one
+        # listdir each. A tree lives for one load, so the cache cannot go stale in practice.
+        if target in self._listing:
+            return self._listing[target]
         try:
-            return sorted(os.listdir(target))
+            names: list[str] | None = sorted(os.listdir(target))
         except OSError:  # missing or not a directory
-            return None
+            names = None
+        self._listing[target] = names
+        return names
 
 
 def find_manifest(path: Path) -> tuple[Path, Path]:
