@@ -21,6 +21,9 @@ CI_ENV = "AGENTOPS_CI"
 PLUGIN_ID = "agentops-lite@agentops-lite"
 
 _install_lock = threading.Lock()
+# Read once at import: tests/conftest.py's autouse fixture points the variable at a missing file
+# for every test so that core code never runs Claude Code by accident.
+_BIN_OVERRIDE = os.environ.get(BIN_ENV)
 
 
 class ClaudeUnavailable(RuntimeError):
@@ -62,7 +65,7 @@ def find_claude(*, install: bool = True) -> Path:
     The npm wrapper package's postinstall (which links bin/claude.exe) is skipped on purpose:
     the native binary in the platform package is what we run.
     """
-    override = os.environ.get(BIN_ENV)
+    override = _BIN_OVERRIDE
     if override:
         path = Path(override)
         if not (path.is_file() and os.access(path, os.X_OK)):
