@@ -117,6 +117,10 @@ def test_marketplace_add_install_list_and_details(
     record_property("always_on_tokens", tokens)
     print(f"always-on context cost: ~{tokens} tokens")
     assert 0 < tokens <= ALWAYS_ON_BUDGET, details
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    stated = re.search(r"about \*\*(\d+) tokens always-on\*\*", readme)
+    assert stated, "README.md must state the plugin's always-on context cost"
+    assert abs(int(stated.group(1)) - tokens) <= 10, f"README says {stated.group(1)}, now {tokens}"
 
 
 @pytest.mark.slow
