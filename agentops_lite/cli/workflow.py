@@ -56,10 +56,15 @@ def validate(
             report = check(doc, PluginIndex.load(cat), str(file))
     if json_:
         render.emit_json({"ok": report.ok, **report.model_dump(mode="json")})
-    else:
-        from agentops_lite.cli.workflow_views import validation_view
+        if not report.ok:
+            # The report is the one JSON document on stdout; the error path would add a second.
+            from agentops_lite.errors import ExitCode
 
-        validation_view(report)
+            raise typer.Exit(int(ExitCode.PROBLEMS))
+        return
+    from agentops_lite.cli.workflow_views import validation_view
+
+    validation_view(report)
     if not report.ok:
         raise WorkflowError(f"{report.errors} error(s) in {file}")
 

@@ -52,6 +52,7 @@ class PluginIndex:
         self.by_name: dict[str, list[Listing]] = {}
         for item in listings:
             self.by_name.setdefault(item.plugin.lower(), []).append(item)
+        self._near: dict[tuple[str, int], list[str]] = {}  # one fuzzy search per unknown name
         self._marketplaces: set[str] = set()
         for item in listings:
             self._marketplaces |= item.marketplace_idents()
@@ -79,13 +80,13 @@ class PluginIndex:
         """Closest plugin names, best first (rapidfuzz: fast over thousands of names)."""
         from rapidfuzz import fuzz, process
 
-        choices = list(self.by_name)
-        if not choices:
-            return []
-        hits = process.extract(
-            plugin.lower(), choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=70
-        )
-        return [self.by_name[h[0]][0].plugin for h in hits]
+        key = (plugin.lower(), limit)
+        if key not in self._near:
+            hits = process.extract(
+                key[0], list(self.by_name), scorer=fuzz.WRatio, limit=limit, score_cutoff=70
+            )
+            self._near[key] = [self.by_name[h[0]][0].plugin for h in hits]
+        return self._near[key]
 
     def nearest_marketplaces(self, ident: str, limit: int = 3) -> list[str]:
         from rapidfuzz import fuzz, process

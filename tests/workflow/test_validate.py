@@ -13,7 +13,6 @@ from agentops_lite.catalog import Catalog
 from agentops_lite.refresh import add_source
 from agentops_lite.workflow.resolve import PluginIndex
 from agentops_lite.workflow.validate import check
-
 from tests.conftest import SHARED
 
 SEEDS = SHARED / "seed-workflows"

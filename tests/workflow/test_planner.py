@@ -1,0 +1,105 @@
+"""The planner: stage order, parallel analysis, a test gate, rollback on deploy; always valid."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import Result
+
+from agentops_lite.catalog import Catalog
+from agentops_lite.models import PluginRecord
+from agentops_lite.refresh import add_source
+from agentops_lite.workflow import planner
+from agentops_lite.workflow.model import ConditionalNode, ParallelNode, StepNode, dump
+from agentops_lite.workflow.validate import check
+
+PLUGINS = [
+    ("ci-builder", "Build CI pipeline for your project", ["build", "ci"]),
+    ("unit-tester", "Unit testing and coverage", ["test"]),
+    ("code-reviewer", "Code review for quality", ["review"]),
+    ("vuln-scan", "Security vulnerability scan", ["security"]),
+    ("k8s-deployer", "Deploy releases to kubernetes", ["deploy", "release"]),
+    ("debug-helper", "Debug and fix failing tests", ["debug"]),
+]
+
+
+@pytest.fixture
+def fixture_catalog(make_marketplace: Callable[..., Path]) -> list[PluginRecord]:
+    files = {f"plugins/{n}/commands/{n.split('-')[0]}.md": "---\ndescription: x\n---\nx"
+             for n, _d, _k in PLUGINS}  # fmt: skip
+    root = make_marketplace(
+        "fixture-mkt",
+        plugins=[
+            {"name": n, "source": f"./plugins/{n}", "description": d, "keywords": k}
+            for n, d, k in PLUGINS
+        ],
+        files=files,
+    )
+    with Catalog.open() as cat:
+        add_source(cat, str(root))
+        return cat.plugins()
+
+
+def test_planner_build_from_picks_has_gate_parallel_and_rollback(
+    fixture_catalog: list[PluginRecord],
+) -> None:
+    by = {r.name: r for r in fixture_catalog}
+    picks = [
+        ("build", by["ci-builder"]),
+        ("test", by["unit-tester"]),
+        ("review", by["code-reviewer"]),
+        ("security", by["vuln-scan"]),
+        ("deploy", by["k8s-deployer"]),
+    ]
+    wf = planner.build("ship it", picks, fixer=by["debug-helper"])
+    report = check(dump(wf))
+    assert report.ok and report.warnings == 0, report.problems
+    build, analysis, gate = wf.steps
+    assert isinstance(build, StepNode) and build.plugin == "ci-builder"
+    assert isinstance(analysis, ParallelNode)
+    assert [b.id for b in analysis.branches] == ["test", "review", "security"]  # type: ignore[union-attr]
+    assert isinstance(gate, ConditionalNode) and gate.if_ == "test.passed"
+    deploy = gate.then[0]
+    assert isinstance(deploy, StepNode) and deploy.on_failure == "rollback"
+    assert deploy.rollback is not None and deploy.retry == 1
+    fix = gate.else_[0]
+    assert isinstance(fix, StepNode) and fix.plugin == "debug-helper"
+
+
+@pytest.mark.parametrize(
+    "stages",
+    [[], ["test"], ["deploy"], ["plan", "code", "docs", "monitor"], list(planner.STAGES)],
+)
+def test_planner_output_always_validates(stages: list[str]) -> None:
+    picks = [(s, None) for s in stages] + [(s, None) for s in stages[:2]]  # doubles too
+    wf = planner.build("do the thing", picks)
+    report = check(dump(wf))
+    assert report.ok, report.problems
+
+
+def test_planner_wanted_stages_follow_the_intent() -> None:
+    assert planner.wanted_stages("deploy the API to production") == [
+        "build", "test", "review", "security", "deploy", "monitor",
+    ]  # fmt: skip
+    assert planner.wanted_stages("write docs") == ["code", "test", "review", "docs"]
+
+
+def test_planner_keyword_picks_use_the_catalog(fixture_catalog: list[PluginRecord]) -> None:
+    picks = planner.keyword_picks(fixture_catalog, "deploy", ["build", "test", "deploy"])
+    assert [(s, r.name if r else None) for s, r in picks] == [
+        ("build", "ci-builder"), ("test", "unit-tester"), ("deploy", "k8s-deployer"),
+    ]  # fmt: skip
+
+
+def test_planner_cli_plan_writes_a_valid_file(
+    cli: Callable[..., Result], fixture_catalog: list[PluginRecord], tmp_path: Path
+) -> None:
+    out = tmp_path / "wf.json"
+    r = cli("workflow", "plan", "build and deploy the service", "-o", str(out))
+    assert r.exit_code == 0, r.stdout + r.stderr
+    r = cli("workflow", "validate", str(out), "--json")
+    assert r.exit_code == 0, r.stdout + r.stderr
+    r = cli("run", "start", str(out), "--json")
+    assert r.exit_code == 0, r.stdout + r.stderr
