@@ -292,16 +292,10 @@ def growth(conn: sqlite3.Connection) -> list[GrowthPoint]:
     return [points[d] for d in sorted(points)]
 
 
-def workflow_stats(conn: sqlite3.Connection) -> WorkflowStats | None:
-    """Run analytics; None until the run tables exist (see workflow/store.py)."""
-    have = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    if "runs" not in have:
-        return None
-    return None
-
-
 def compute(conn: sqlite3.Connection, now: datetime | None = None) -> Stats:
     """All catalog and workflow figures, read in one snapshot of the database."""
+    from agentops_lite.stats_runs import workflow_stats
+
     moment = now or datetime.now(timezone.utc).replace(microsecond=0)
     # One read transaction, so a refresh committing meanwhile cannot make the figures disagree.
     conn.execute("BEGIN")
