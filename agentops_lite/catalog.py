@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterable
 from datetime import datetime, timezone
@@ -223,13 +224,16 @@ class Catalog:
         m = result.manifest
         key = old_key
         if m.name:
-            clash = c.execute(
-                "SELECT 1 FROM marketplaces WHERE name = ? AND id != ?", (m.name, mid)
-            ).fetchone()
             owner = repo.split("/")[0] if repo else Path(source).name
-            wanted = m.name if not clash else f"{m.name}@{owner}"
-            if old_key != wanted and not old_key.startswith(wanted):
-                key = self._free_key(wanted, own_id=mid)
+            # An id already derived from the declared name (`name`, `name@owner`, `name-2`) is
+            # kept, so ids stay stable across refreshes; otherwise (e.g. a source added as
+            # `owner/repo`) the declared name becomes the id, qualified by owner on a clash.
+            derived = re.escape(m.name) + rf"(?:@{re.escape(owner)})?(?:-\d+)?"
+            if not re.fullmatch(derived, old_key):
+                clash = c.execute(
+                    "SELECT 1 FROM marketplaces WHERE name = ? AND id != ?", (m.name, mid)
+                ).fetchone()
+                key = self._free_key(m.name if not clash else f"{m.name}@{owner}", own_id=mid)
         metrics = result.repo_metrics
         c.execute(
             "UPDATE marketplaces SET key = ?, name = ?, description = ?, owner = ?, "
