@@ -219,4 +219,15 @@ def m030_workflow_runs(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [m001_catalog, m010_search_index, m020_http_cache, m030_workflow_runs]
+def m031_search_impact_order(db: sqlite3.Connection) -> None:
+    """Postings by falling weight per term: discover reads only each term's strongest ones."""
+    db.execute("CREATE INDEX search_postings_impact ON search_postings(term, weight DESC)")
+
+
+MIGRATIONS: list[Migration] = [
+    m001_catalog,
+    m010_search_index,
+    m020_http_cache,
+    m030_workflow_runs,
+    m031_search_impact_order,
+]

@@ -138,7 +138,9 @@ def plan_query(conn: sqlite3.Connection, text: str) -> QueryPlan:
 
 def _correct_typos(conn: sqlite3.Connection, c: Concept, dfs: dict[str, int], n: int) -> None:
     """A typed word the index never saw gets its nearest indexed spellings (rapidfuzz)."""
-    typed = [t for t, w in c.terms.items() if w == 1.0 and not dfs.get(t) and len(t) >= 4]
+    if any(dfs.get(t) for t, w in c.terms.items() if w == 1.0):
+        return  # the word as typed (stemmed or not) is indexed: not a typo
+    typed = [t for t, w in c.terms.items() if w == 1.0 and len(t) >= 4][:1]
     if not typed:
         return
     from rapidfuzz import fuzz, process

@@ -198,7 +198,7 @@ def fold(records: Sequence[PluginRecord]) -> list[list[PluginRecord]]:
     groups: dict[int, list[PluginRecord]] = {}
     for i, r in enumerate(records):
         groups.setdefault(find(i), []).append(r)
-    return sorted(groups.values(), key=lambda g: records.index(g[0]))
+    return list(groups.values())  # dicts keep insertion order: the best member's position
 
 
 def discover(
@@ -235,23 +235,46 @@ def discover(
     pool = candidates(
         catalog.conn,
         query,
-        pool=max(60, limit * 8) if installed is None and min_stars is None else 2000,
+        pool=max(40, limit * 4) if installed is None and min_stars is None else 2000,
         marketplace_ids=mids,
         category=category,
     )
-    hits: list[Hit] = []
-    for group, rel, matched, aliases in pool.groups:
+    from agentops_lite.rank_pool import aliases_of, matched_concepts
+
+    chosen: list[tuple[float, list[PluginRecord], float]] = []
+    for group, rel in pool.groups:
+        # Popularity is multiplied by relevance, so no score exceeds its relevance: once the
+        # next relevance is below the limit-th score, nothing further can enter the list.
+        if len(chosen) >= limit and rel < chosen[limit - 1][0]:
+            break
         if installed is not None and any(r.installed for r in group) != installed:
             continue
-        best = group[0]
-        if min_stars is not None and (best.stars or 0) < min_stars:
+        if min_stars is not None and (group[0].stars or 0) < min_stars:
             continue
-        hit = _hit(best, group, rel, matched, aliases, pool.repos, weights, half_life_days, now)
+        chosen.append((_score(group, rel, weights, half_life_days, now)[0], group, rel))
+        chosen.sort(key=lambda c: -c[0])
+    chosen = chosen[:limit]
+    ids = [g[0].id for _, g, _ in chosen]
+    matched = matched_concepts(catalog.conn, pool.plan, ids)
+    aliases = aliases_of(catalog.conn, [g[0] for _, g, _ in chosen])
+    hits: list[Hit] = []
+    for _, group, rel in chosen:
+        best = group[0]
+        hit = _hit(
+            best,
+            group,
+            rel,
+            matched.get(best.id, []),
+            aliases.get(best.id, 0),
+            pool.repos,
+            weights,
+            half_life_days,
+            now,
+        )
         hits.append(hit if explain else hit.model_copy(update={"explain": None}))
-    hits.sort(key=lambda h: -h.score)
     return DiscoverResult(
         query=query,
-        results=hits[:limit],
+        results=hits,
         catalog=info,
         weights={k: round(v, 4) for k, v in weights.items()},
         interpretation=[
@@ -259,6 +282,31 @@ def discover(
             for c, t, i, fix in pool.plan.describe()
         ],
     )
+
+
+def _score(
+    group: list[PluginRecord],
+    rel: float,
+    weights: dict[str, float],
+    half_life: float,
+    now: datetime,
+) -> tuple[
+    float, list[str], dict[str, float | None], tuple[int | None, datetime | None, int | None]
+]:
+    """Score (flag penalties included), explanation notes, signals and raw metrics of a group."""
+    stars = max((r.stars for r in group if r.stars is not None), default=None)
+    pushed = max((r.pushed_at for r in group if r.pushed_at is not None), default=None)
+    known = [r.installs for r in group if r.installs is not None]
+    installs = sum(known) if known else None
+    signals = {
+        "stars": star_signal(stars),
+        "recency": recency_signal(pushed, now, half_life),
+        "installs": install_signal(installs),
+    }
+    score, notes = combine(rel, signals, weights)
+    for flag in flags_of(group[0], now, 0):
+        score *= FLAG_PENALTY.get(flag, 1.0)
+    return score, notes, signals, (stars, pushed, installs)
 
 
 def _hit(
@@ -272,22 +320,8 @@ def _hit(
     half_life: float,
     now: datetime,
 ) -> Hit:
-    stars = max((r.stars for r in group if r.stars is not None), default=None)
-    pushed = max((r.pushed_at for r in group if r.pushed_at is not None), default=None)
-    installs = (
-        sum(r.installs for r in group if r.installs is not None)
-        if any(r.installs is not None for r in group)
-        else None
-    )
-    signals = {
-        "stars": star_signal(stars),
-        "recency": recency_signal(pushed, now, half_life),
-        "installs": install_signal(installs),
-    }
-    score, notes = combine(rel, signals, weights)
+    score, notes, signals, (stars, pushed, installs) = _score(group, rel, weights, half_life, now)
     flags = flags_of(best, now, aliases)
-    for flag in flags:
-        score *= FLAG_PENALTY.get(flag, 1.0)
     options = [_option(r, repos) for r in group]
     lines = [f"relevance {rel:.2f}: matched {', '.join(matched) or 'nothing'}", *notes]
     lines += [f"flag {f}: score x{FLAG_PENALTY[f]}" for f in flags if f in FLAG_PENALTY]

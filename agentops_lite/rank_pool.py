@@ -19,8 +19,8 @@ RELEVANCE_FLOOR = 0.12  # below this share of the best match a plugin is not ran
 @dataclass
 class Pool:
     plan: QueryPlan
-    # (listings of one plugin, best first; relevance in [0, 1]; concepts matched; alias count)
-    groups: list[tuple[list[PluginRecord], float, list[str], int]]
+    # (listings of one plugin, best first; relevance in [0, 1]), by falling relevance
+    groups: list[tuple[list[PluginRecord], float]]
     repos: dict[str, str | None]  # marketplace key -> GitHub repo
 
 
@@ -47,27 +47,33 @@ def candidates(
     plan = plan_query(conn, query)
     where: list[str] = []
     args: list[Any] = []
-    if marketplace_ids:
-        where.append(f"p.marketplace_id IN ({','.join('?' * len(marketplace_ids))})")
-        args.extend(marketplace_ids)
-    if category:
+    if category:  # needs the plugins table: the exhaustive path, filtered in SQL
+        if marketplace_ids:
+            where.append(f"p.marketplace_id IN ({','.join('?' * len(marketplace_ids))})")
+            args.extend(marketplace_ids)
         where.append("LOWER(p.category) = LOWER(?)")
         args.append(category)
     where_sql = " AND ".join(where)
-    kept = _normalised(retrieve(conn, plan.query_terms(), limit=pool, where=where_sql, args=args))
+    found = retrieve(
+        conn,
+        plan.query_terms(),
+        limit=pool,
+        where=where_sql,
+        args=args,
+        marketplace_ids=marketplace_ids,
+    )
+    kept = _normalised(found)
     records = sorted(query_plugins(conn, ids=list(kept)) if kept else [], key=lambda r: -kept[r.id])
-    matched = _matched(conn, plan, list(kept))
-    aliases = _aliases(conn, records)
     from agentops_lite.rank import fold
 
-    groups = [
-        (g, kept[g[0].id], matched.get(g[0].id, []), aliases.get(g[0].id, 0)) for g in fold(records)
-    ]
+    groups = [(g, kept[g[0].id]) for g in fold(records)]
     repos: dict[str, str | None] = dict(conn.execute("SELECT key, repo FROM marketplaces"))
     return Pool(plan=plan, groups=groups, repos=repos)
 
 
-def _matched(conn: sqlite3.Connection, plan: QueryPlan, ids: list[int]) -> dict[int, list[str]]:
+def matched_concepts(
+    conn: sqlite3.Connection, plan: QueryPlan, ids: list[int]
+) -> dict[int, list[str]]:
     if not ids:
         return {}
     by_term: dict[str, list[int]] = {}
@@ -85,7 +91,7 @@ def _matched(conn: sqlite3.Connection, plan: QueryPlan, ids: list[int]) -> dict[
     return {pid: [plan.concepts[i].label for i in sorted(cs)] for pid, cs in hit.items()}
 
 
-def _aliases(conn: sqlite3.Connection, records: list[PluginRecord]) -> dict[int, int]:
+def aliases_of(conn: sqlite3.Connection, records: list[PluginRecord]) -> dict[int, int]:
     """How many other names the same source has in the same marketplace (alias listings)."""
     if not records:
         return {}

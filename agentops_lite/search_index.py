@@ -9,6 +9,7 @@ marketplace never invalidates another's weights; idf comes from live document fr
 
 from __future__ import annotations
 
+import heapq
 import json
 import math
 import re
@@ -31,6 +32,8 @@ FIELDS: dict[str, tuple[float, float, float]] = {
     "component_text": (0.25, 120.0, 0.75),
 }
 K1 = 1.2
+POSTINGS_BUDGET = 4000  # postings read per query, shared by its terms (see retrieve)
+MIN_POSTINGS = 60
 # A bundle of many skills matches everything a little; graders and users call it "partially
 # related". Its weights shrink with the number of items it bundles (beyond BUNDLE_FREE).
 BUNDLE_FREE = 8
@@ -180,24 +183,67 @@ def retrieve(
     limit: int = 200,
     where: str = "",
     args: Sequence[Any] = (),
+    marketplace_ids: Sequence[int] = (),
+    budget: int = POSTINGS_BUDGET,
 ) -> list[tuple[int, float, float]]:
     """(plugin id, summed concept score, importance of the concepts matched), best first.
 
     Within a concept the best-matching variant counts (max), so synonyms never double-count.
-    `where` filters on `p` (plugins) and `m` (marketplaces).
+    Impact-ordered: each term contributes only its highest-weighted postings, a share of
+    `budget` proportional to its query weight, so a query costs the same on 3,000 plugins or
+    50,000 (a plugin weak in every term it has cannot reach the top anyway). `where` (a filter
+    on `p` plugins and `m` marketplaces) switches to an exhaustive SQL aggregation instead.
     """
     if not query:
         return []
+    if where:
+        return _retrieve_sql(conn, query, limit, where, args)
+    total_w = sum(q.weight for q in query) or 1.0
+    sql = "SELECT plugin_id, weight * ? FROM search_postings WHERE term = ?"
+    if marketplace_ids:
+        sql += f" AND marketplace_id IN ({','.join(str(int(m)) for m in marketplace_ids)})"
+    sql += " ORDER BY weight DESC LIMIT ?"
+    by_concept: dict[int, dict[int, float]] = {}
+    meta: dict[int, tuple[float, float]] = {}
+    for q in query:
+        k = max(MIN_POSTINGS, int(budget * q.weight / total_w))
+        rows = conn.execute(sql, (q.weight, q.term, k)).fetchall()
+        best = by_concept.get(q.concept)
+        if best is None:
+            by_concept[q.concept] = dict(rows)  # the first variant: no max needed
+            meta[q.concept] = (q.full, q.importance)
+            continue
+        get = best.get
+        for pid, s in rows:
+            if s > get(pid, 0.0):
+                best[pid] = s
+    total: dict[int, float] = {}
+    covered: dict[int, float] = {}
+    for concept, best in by_concept.items():
+        full, imp = meta[concept]
+        t_get, c_get = total.get, covered.get
+        for pid, s in best.items():
+            total[pid] = t_get(pid, 0.0) + s
+            covered[pid] = c_get(pid, 0.0) + (imp if s >= full else imp * s / full)
+    top = heapq.nlargest(limit, total, key=lambda p: total[p] * covered[p] * covered[p])
+    return [(pid, total[pid], covered[pid]) for pid in top]
+
+
+def _retrieve_sql(
+    conn: sqlite3.Connection,
+    query: Sequence[QueryTerm],
+    limit: int,
+    where: str,
+    args: Sequence[Any],
+) -> list[tuple[int, float, float]]:
     values = ",".join("(?,?,?,?,?)" for _ in query)
     params: list[Any] = [
         v for q in query for v in (q.term, q.concept, q.weight, q.importance, q.full)
     ]
-    join = ""
-    if where:
-        join = (
-            "JOIN plugins p ON p.id = pc.plugin_id JOIN marketplaces m ON m.id = p.marketplace_id "
-            f"WHERE {where}"
-        )
+    join = (
+        "JOIN plugins p ON p.id = pc.plugin_id JOIN marketplaces m ON m.id = p.marketplace_id "
+        f"WHERE {where}"
+    )
     sql = f"""
         WITH q(term, concept, qw, imp, full) AS (VALUES {values}),
         pc AS (

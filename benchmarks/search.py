@@ -1,0 +1,226 @@
+"""Search speed: a synthetic 50,000-plugin catalog built from corpus vocabulary.
+
+Usage: .venv/bin/python benchmarks/search.py [--plugins 50000] [--runs 15] [--json]
+
+Reports in-process `discover` latency (p50, p95) over the dev queries, the warm
+`agentops-lite discover ... --json` wall time as a ratio to `python -c pass` measured in the same
+run, index build time, and peak RSS (in-process and of the CLI).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+from eval_ranking import EVAL, cache_db  # noqa: E402
+
+PER_MARKETPLACE = 250
+CLI_QUERIES = ("kubernetes helm chart", "review my pull requests", "postgress indexes")
+
+
+def _templates() -> list[Any]:
+    from agentops_lite.catalog import Catalog
+
+    cat = Catalog.open(cache_db())
+    try:
+        return [r.entry for r in cat.plugins()]
+    finally:
+        cat.close()
+
+
+def build(db_file: Path, n_plugins: int, seed: int = 7) -> float:
+    """Write a synthetic catalog of `n_plugins`; returns the seconds spent storing+indexing."""
+    from agentops_lite.catalog import Catalog
+    from agentops_lite.models import MarketplaceManifest, PluginSource, RepoMetrics
+    from agentops_lite.sources.base import LoadResult, SourceSpec
+
+    rng = random.Random(seed)
+    templates = _templates()
+    words = [w for t in templates for w in (t.description or "").split() if w.isalpha()]
+    parts = [p for t in templates for p in t.name.split("-") if p.isalpha()]
+    now = datetime.now(timezone.utc)
+    tmp = db_file.with_suffix(".tmp")
+    for leftover in tmp.parent.glob(tmp.name + "*"):
+        leftover.unlink()
+    cat = Catalog.open(tmp)
+    spent = 0.0
+    try:
+        for m in range(0, n_plugins, PER_MARKETPLACE):
+            entries = []
+            for i in range(min(PER_MARKETPLACE, n_plugins - m)):
+                t = rng.choice(templates)
+                desc = [
+                    w if rng.random() > 0.3 else rng.choice(words)
+                    for w in (t.description or "").split()
+                ] or rng.sample(words, 8)
+                name = f"{rng.choice(parts)}-{t.name}-{rng.choice(parts)}".lower()
+                entries.append(
+                    t.model_copy(
+                        update={
+                            "name": name,
+                            "index": i,
+                            "description": " ".join(desc),
+                            "source": PluginSource(kind="relative", path=f"plugins/{name}"),
+                        }
+                    )
+                )
+            repo = f"synthetic/market-{m // PER_MARKETPLACE}"
+            metrics = RepoMetrics(
+                repo=repo,
+                stars=int(rng.lognormvariate(3, 2)),
+                pushed_at=now - timedelta(days=rng.randint(0, 900)),
+            )
+            result = LoadResult(
+                spec_kind="github",
+                location=repo,
+                repo_metrics=metrics,
+                manifest=MarketplaceManifest(
+                    name=f"market-{m // PER_MARKETPLACE}", plugins=tuple(entries)
+                ),
+            )
+            record = cat.add_marketplace(SourceSpec(kind="github", location=repo))
+            t0 = time.perf_counter()
+            cat.store_load(record.id, result)
+            spent += time.perf_counter() - t0
+        cat.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        cat.close()
+    os.replace(tmp, db_file)
+    return spent
+
+
+def percentile(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+def in_process(db_file: Path, queries: list[str]) -> dict[str, float]:
+    from agentops_lite.catalog import Catalog
+    from agentops_lite.rank import discover
+
+    cat = Catalog.open(db_file)
+    try:
+        for q in queries[:5]:
+            discover(cat, q)  # warm: imports, vocabulary, SQLite page cache
+        times = []
+        for q in queries:
+            t0 = time.perf_counter()
+            discover(cat, q)
+            times.append((time.perf_counter() - t0) * 1000)
+    finally:
+        cat.close()
+    return {
+        "p50_ms": percentile(times, 0.5),
+        "p95_ms": percentile(times, 0.95),
+        "max_ms": max(times),
+        "queries": len(times),
+    }
+
+
+def _wall(cmd: list[str], env: dict[str, str], runs: int) -> float:
+    samples = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run(
+            cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True
+        )
+        samples.append(time.perf_counter() - t0)
+    return statistics.median(samples)
+
+
+def cli_ratio(db_file: Path, runs: int) -> dict[str, float]:
+    home = db_file.parent / "cli-home"
+    home.mkdir(exist_ok=True)
+    target = home / "catalog.db"
+    if not target.exists() or target.stat().st_mtime < db_file.stat().st_mtime:
+        target.write_bytes(db_file.read_bytes())
+    env = {**os.environ, "AGENTOPS_HOME": str(home), "AGENTOPS_OFFLINE": "1"}
+    exe = str(Path(sys.executable).with_name("agentops-lite"))
+    base = _wall([sys.executable, "-c", "pass"], env, runs)
+    walls = []
+    for q in CLI_QUERIES:
+        cmd = [exe, "discover", q, "--json"]
+        _wall(cmd, env, 1)  # warm the OS page cache
+        walls.append(_wall(cmd, env, runs))
+    wall = statistics.median(walls)
+    rss_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return {
+        "python_pass_ms": base * 1000,
+        "discover_ms": wall * 1000,
+        "ratio": wall / base,
+        "cli_peak_rss_mb": rss_kb / 1024,
+    }
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--plugins", type=int, default=50_000)
+    ap.add_argument("--runs", type=int, default=15)
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--rebuild", action="store_true", help="rebuild the cached synthetic catalog")
+    a = ap.parse_args()
+    db_file = HERE / ".cache" / f"synthetic-{a.plugins}.db"
+    build_s = None
+    if a.rebuild or not db_file.exists():
+        db_file.unlink(missing_ok=True)
+        build_s = build(db_file, a.plugins)
+    else:  # the schema migrates on open; re-index so the index matches the current code
+        from agentops_lite import db
+        from agentops_lite.catalog import Catalog
+        from agentops_lite.search_index import index_all
+
+        cat = Catalog.open(db_file)
+        t0 = time.perf_counter()
+        with db.write(cat.conn):
+            index_all(cat.conn)
+        report_reindex = time.perf_counter() - t0
+        cat.close()
+        print(f"re-indexed the cached catalog in {report_reindex:.1f} s", file=sys.stderr)
+    queries = [
+        json.loads(x)["query"]
+        for x in (EVAL / "dev-queries.jsonl").read_text().splitlines()
+        if x.strip()
+    ]
+    report: dict[str, Any] = {"plugins": a.plugins, "index_build_s": build_s}
+    report["in_process"] = in_process(db_file, queries)
+    report["in_process_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    report["cli"] = cli_ratio(db_file, a.runs)
+    if a.json:
+        print(json.dumps(report, indent=1))
+        return 0
+    ip, cli = report["in_process"], report["cli"]
+    print(
+        f"synthetic catalog: {a.plugins} plugins"
+        + (f" (stored+indexed in {build_s:.1f} s)" if build_s else " (cached)")
+    )
+    print(
+        f"in-process discover over {ip['queries']} queries: p50 {ip['p50_ms']:.1f} ms, "
+        f"p95 {ip['p95_ms']:.1f} ms, max {ip['max_ms']:.1f} ms"
+    )
+    print(
+        f"warm CLI `discover … --json`: {cli['discover_ms']:.0f} ms vs `python -c pass` "
+        f"{cli['python_pass_ms']:.0f} ms -> ratio {cli['ratio']:.1f}x"
+    )
+    print(
+        f"peak RSS: in-process {report['in_process_peak_rss_mb']:.0f} MB, "
+        f"CLI {cli['cli_peak_rss_mb']:.0f} MB"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
