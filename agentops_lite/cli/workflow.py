@@ -56,17 +56,13 @@ def validate(
             report = check(doc, PluginIndex.load(cat), str(file))
     if json_:
         render.emit_json({"ok": report.ok, **report.model_dump(mode="json")})
-        if not report.ok:
-            # The report is the one JSON document on stdout; the error path would add a second.
-            from agentops_lite.errors import ExitCode
+    else:
+        from agentops_lite.cli.workflow_views import validation_view
 
-            raise typer.Exit(int(ExitCode.PROBLEMS))
-        return
-    from agentops_lite.cli.workflow_views import validation_view
-
-    validation_view(report)
+        validation_view(report)
     if not report.ok:
-        raise WorkflowError(f"{report.errors} error(s) in {file}")
+        # `reported`: the report above is the output; the error only sets the exit code.
+        raise WorkflowError(f"{report.errors} error(s) in {file}", reported=True)
 
 
 @app.command("plan")
