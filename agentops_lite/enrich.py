@@ -9,9 +9,9 @@ import posixpath
 from typing import Any, Protocol
 
 from agentops_lite.frontmatter import parse_frontmatter
-from agentops_lite.manifest import PluginJson, parse_plugin_json
 from agentops_lite.models import Component, ComponentKind, MarketplaceManifest, PluginEntry, Problem
 from agentops_lite.names import RESERVED_MARKETPLACE_NAMES
+from agentops_lite.plugin_json import PluginJson, parse_plugin_json
 from agentops_lite.safejson import load_json
 
 MAX_MD_BYTES = 64 * 1024  # only the frontmatter matters; cap what is read per file

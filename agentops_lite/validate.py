@@ -58,7 +58,7 @@ def validate_path(path: Path) -> ValidationReport:
     plugin_json = path / ".claude-plugin" / "plugin.json"
     if plugin_json.is_file() or any((path / d).is_dir() for d in ("commands", "skills", "agents")):
         from agentops_lite.enrich import collect_components
-        from agentops_lite.manifest import parse_plugin_json
+        from agentops_lite.plugin_json import parse_plugin_json
 
         tree = LocalTree(path)
         problems: list[Problem] = []

@@ -99,7 +99,8 @@ def test_corpus_shared_source_dirs_are_one_plugin(loaded: dict) -> None:  # type
 
 
 def test_corpus_historical_malformed_files_give_problems(corpus_dir: Path) -> None:
-    from agentops_lite.manifest import parse_marketplace, parse_plugin_json
+    from agentops_lite.manifest import parse_marketplace
+    from agentops_lite.plugin_json import parse_plugin_json
 
     folder = corpus_dir.parent / "historical_malformed"
     files = [p for p in folder.rglob("*.json") if p.name != "_meta.json"]
