@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 from collections.abc import Iterable
@@ -11,11 +10,11 @@ from pathlib import Path
 from typing import Any, cast
 
 from agentops_lite import db
+from agentops_lite.catalog_rows import dump_raw, plugin_row
 from agentops_lite.errors import NotFoundError, UsageError
 from agentops_lite.models import (
     MarketplaceRecord,
     Origin,
-    PluginEntry,
     PluginRecord,
     RefreshReport,
     RepoMetrics,
@@ -33,21 +32,6 @@ def _iso(value: datetime | None) -> str | None:
 
 def _dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
-
-
-def dedup_key(entry: PluginEntry, marketplace_repo: str | None, marketplace_source: str) -> str:
-    """Same source repo and path means the same plugin, whichever marketplace lists it."""
-    src = entry.source
-    if src.kind == "relative":
-        base = f"github:{marketplace_repo}" if marketplace_repo else f"path:{marketplace_source}"
-        return f"{base}/{src.path or ''}".lower().rstrip("/")
-    if src.repo:
-        return f"github:{src.repo}/{src.path or ''}".lower().removesuffix(".git").rstrip("/")
-    if src.url:
-        return f"url:{src.url}/{src.path or ''}".lower().rstrip("/")
-    if src.package:
-        return f"npm:{src.package}".lower()
-    return f"entry:{marketplace_source}/{entry.name}".lower()
 
 
 _MKT_COLUMNS = (
@@ -252,7 +236,7 @@ class Catalog:
                 metrics.license if metrics else None,
                 result.commit,
                 _iso(result.snapshot_date),
-                _dump_raw(m.raw),
+                dump_raw(m.raw),
                 mid,
             ),
         )
@@ -263,7 +247,7 @@ class Catalog:
             "keywords_json, tags_json, author, license, source_kind, source_repo, source_path, "
             "components_json, has_hooks, has_mcp, has_lsp, error_count, warning_count, "
             "dedup_key, entry_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            [_plugin_row(mid, e, repo, source) for e in m.plugins],
+            [plugin_row(mid, e, repo, source) for e in m.plugins],
         )
         c.executemany(
             "INSERT INTO problems (marketplace_id, plugin_name, severity, path, code, message) "
@@ -366,39 +350,3 @@ class Catalog:
     def last_refreshed(self) -> datetime | None:
         row = self.conn.execute("SELECT MAX(refreshed_at) FROM marketplaces").fetchone()
         return _dt(row[0]) if row else None
-
-
-def _dump_raw(raw: dict[str, Any] | None) -> str | None:
-    if raw is None:
-        return None
-    try:
-        return json.dumps(raw, ensure_ascii=False)
-    except (ValueError, RecursionError):
-        return None
-
-
-def _plugin_row(mid: int, e: PluginEntry, repo: str | None, source: str) -> tuple[Any, ...]:
-    kinds = {c.kind for c in e.components}
-    return (
-        mid,
-        e.name,
-        e.index,
-        e.description,
-        e.version,
-        e.category,
-        json.dumps(list(e.keywords)),
-        json.dumps(list(e.tags)),
-        e.author,
-        e.license,
-        e.source.kind,
-        e.source.repo,
-        e.source.path,
-        json.dumps([c.model_dump(exclude_none=True) for c in e.components]),
-        int("hook" in kinds),
-        int("mcp" in kinds),
-        int("lsp" in kinds),
-        sum(p.severity == "error" for p in e.problems),
-        sum(p.severity == "warning" for p in e.problems),
-        dedup_key(e, repo, source),
-        e.model_dump_json(),
-    )

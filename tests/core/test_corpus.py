@@ -91,7 +91,7 @@ def test_corpus_frontmatter_census(loaded: dict) -> None:  # type: ignore[type-a
 
 
 def test_corpus_shared_source_dirs_are_one_plugin(loaded: dict) -> None:  # type: ignore[type-arg]
-    from agentops_lite.catalog import dedup_key
+    from agentops_lite.catalog_rows import dedup_key
 
     han_meta, han = loaded["TheBushidoCollective/han"]
     keys = Counter(dedup_key(e, "TheBushidoCollective/han", "x") for e in han.plugins)
