@@ -214,6 +214,7 @@ def discover(
     half_life_days: float = HALF_LIFE_DAYS,
     explain: bool = False,
     now: datetime | None = None,
+    exclude: frozenset[int] = frozenset(),
 ) -> DiscoverResult:
     """Rank the catalog's plugins for `query` (see the module docstring for the method)."""
     from agentops_lite.rank_pool import candidates
@@ -238,6 +239,7 @@ def discover(
         pool=max(40, limit * 4) if installed is None and min_stars is None else 2000,
         marketplace_ids=mids,
         category=category,
+        exclude=exclude,
     )
     from agentops_lite.rank_pool import aliases_of, matched_concepts
 
@@ -322,7 +324,7 @@ def _hit(
 ) -> Hit:
     score, notes, signals, (stars, pushed, installs) = _score(group, rel, weights, half_life, now)
     flags = flags_of(best, now, aliases)
-    options = [_option(r, repos) for r in group]
+    options = [option_for(r, repos) for r in group]
     lines = [f"relevance {rel:.2f}: matched {', '.join(matched) or 'nothing'}", *notes]
     lines += [f"flag {f}: score x{FLAG_PENALTY[f]}" for f in flags if f in FLAG_PENALTY]
     if len(group) > 1:
@@ -351,7 +353,7 @@ def _hit(
     )
 
 
-def _option(r: PluginRecord, repos: dict[str, str | None]) -> InstallOption:
+def option_for(r: PluginRecord, repos: dict[str, str | None]) -> InstallOption:
     return InstallOption(
         marketplace=r.marketplace_key,
         marketplace_name=r.marketplace_name,

@@ -43,6 +43,7 @@ def candidates(
     pool: int,
     marketplace_ids: Sequence[int] = (),
     category: str | None = None,
+    exclude: frozenset[int] = frozenset(),
 ) -> Pool:
     plan = plan_query(conn, query)
     where: list[str] = []
@@ -62,7 +63,7 @@ def candidates(
         args=args,
         marketplace_ids=marketplace_ids,
     )
-    kept = _normalised(found)
+    kept = _normalised([row for row in found if row[0] not in exclude])
     records = sorted(query_plugins(conn, ids=list(kept)) if kept else [], key=lambda r: -kept[r.id])
     from agentops_lite.rank import fold
 

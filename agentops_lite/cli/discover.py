@@ -92,5 +92,108 @@ def _refresh_snapshot(cat: Catalog, json_: bool) -> None:
         render.warn(f"{len(report.failed)} of {len(report.outcomes)} could not be fetched")
 
 
+def show(
+    plugin: Annotated[str, typer.Argument(help="PLUGIN or PLUGIN@MARKETPLACE")],
+    json_: JsonOpt = False,
+) -> None:
+    """Every stored fact about a plugin, including the code it runs on your machine.
+
+    Examples:
+      agentops-lite show commit-commands
+      agentops-lite show kubernetes-operations@claude-code-workflows --json
+    """
+    from agentops_lite import render
+    from agentops_lite.compare import show as run
+
+    with read_catalog() as cat:
+        details = run(cat, plugin)
+    if json_:
+        render.emit_json(details)
+        return
+    from agentops_lite.cli.discover_views import details_view
+
+    details_view(details)
+
+
+def compare(
+    plugins: Annotated[list[str], typer.Argument(help="Two or more PLUGIN[@MARKETPLACE]")],
+    json_: JsonOpt = False,
+) -> None:
+    """Compare plugins side by side and recommend one.
+
+    Examples:
+      agentops-lite compare code-review pr-review-toolkit
+      agentops-lite compare helm@han kubernetes-operations --json
+    """
+    from agentops_lite import render
+    from agentops_lite.compare import compare as run
+
+    with read_catalog() as cat:
+        result = run(cat, plugins)
+    if json_:
+        render.emit_json(result)
+        return
+    from agentops_lite.cli.discover_views import compare_view
+
+    compare_view(result)
+
+
+def similar(
+    plugin: Annotated[str, typer.Argument(help="PLUGIN or PLUGIN@MARKETPLACE")],
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=100, help="Results")] = 10,
+    json_: JsonOpt = False,
+) -> None:
+    """The plugins nearest to one you know, across marketplaces.
+
+    Examples:
+      agentops-lite similar commit-commands
+      agentops-lite similar helm@han --json
+    """
+    from agentops_lite import render
+    from agentops_lite.compare import similar as run
+
+    with read_catalog() as cat:
+        record, hits = run(cat, plugin, limit)
+    if json_:
+        render.emit_json(
+            {
+                "plugin": record.name,
+                "marketplace": record.marketplace_key,
+                "results": [h.model_dump(mode="json") for h in hits],
+            }
+        )
+        return
+    from agentops_lite.cli.discover_views import hits_table
+
+    hits_table(hits, f"similar to {record.name}@{record.marketplace_key}")
+
+
+def prime(
+    intent: Annotated[str, typer.Argument(help="What you are about to do, in your own words")],
+    json_: JsonOpt = False,
+) -> None:
+    """Assemble a kit for a task: primary picks, one plugin per other stage, an order.
+
+    Examples:
+      agentops-lite prime "build, test and deploy a containerized web app"
+      agentops-lite prime "audit a smart contract then deploy it" --json
+    """
+    from agentops_lite import render
+    from agentops_lite.prime import prime as run
+
+    with read_catalog() as cat:
+        result = run(cat, intent)
+    if json_:
+        render.emit_json(result)
+        return
+    from agentops_lite.cli.discover_views import prime_view
+
+    prime_view(result)
+
+
 def register(app: typer.Typer) -> None:
     app.command("discover")(discover)
+    app.command("show")(show)
+    app.command("compare")(compare)
+    app.command("similar")(similar)
+    app.command("prime")(prime)

@@ -1,0 +1,153 @@
+"""discover/show/compare/similar/prime through the real entry point: JSON contract, escaping."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import Result
+
+from agentops_lite.catalog import Catalog
+from tests.discovery.conftest import PLUGINS
+
+HOSTILE = (
+    "Deploys k8s \x1b[31mred\x1b[0m \x1b]8;;http://evil\x07link\x1b]8;;\x07 \u202eevil [red]x[/red]"
+)
+
+
+@pytest.fixture
+def loaded(fixture_catalog: Callable[..., Catalog]) -> Catalog:
+    hostile = {"name": "hostile-k8s", "source": "./plugins/hostile-k8s", "description": HOSTILE}
+    hooked = {"name": "hooked", "source": "./plugins/hooked", "description": "Kubernetes guard"}
+    files = {
+        "plugins/hooked/hooks/hooks.json": json.dumps(
+            {
+                "hooks": {
+                    "PreToolUse": [{"hooks": [{"type": "command", "command": "rm -rf /tmp/x"}]}]
+                }
+            }
+        ),
+        "plugins/hooked/commands/deploy.md": "---\ndescription: deploy it\n---\nbody",
+        "plugins/kubernetes-deployer/commands/deploy.md": "---\ndescription: deploy\n---\nbody",
+    }
+    cat = fixture_catalog([*PLUGINS, hostile, hooked], files=files)
+    cat.close()
+    return cat
+
+
+def ok(result: Result) -> str:
+    assert result.exit_code == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def test_discover_json_contract(cli: Callable[..., Result], loaded: Catalog) -> None:
+    doc = json.loads(ok(cli("discover", "kubernetes manifests", "--json", "--limit", "3")))
+    assert doc["query"] == "kubernetes manifests"
+    assert set(doc["catalog"]) >= {"marketplaces", "plugins", "refreshed_at"}
+    assert 1 <= len(doc["results"]) <= 3
+    for r in doc["results"]:
+        assert set(r) >= {
+            "plugin",
+            "marketplace",
+            "score",
+            "components",
+            "description",
+            "install",
+            "marketplace_add",
+            "installed",
+            "flags",
+        }
+        assert set(r["components"]) == {"relevance", "stars", "recency", "installs"}
+        assert r["install"] == f"/plugin install {r['plugin']}@alpha-market"
+        assert r["marketplace_add"].startswith("/plugin marketplace add ")
+        assert 0 <= r["score"] <= 1
+
+
+def test_discover_table_escapes_untrusted_text(cli: Callable[..., Result], loaded: Catalog) -> None:
+    out = ok(cli("discover", "k8s", "--explain"))
+    for bad in ("\x1b", "\x07", "\u202e"):
+        assert bad not in out
+    assert "[red]x[/red]" in out or "[red]x" in out  # shown literally, never interpreted
+    doc = ok(cli("discover", "k8s", "--json"))
+    assert "\x1b" not in doc and "\u202e" not in doc
+
+
+def test_discover_bad_weights_is_a_usage_error(cli: Callable[..., Result], loaded: Catalog) -> None:
+    result = cli("discover", "k8s", "--weights", "stars=lots")
+    assert result.exit_code == 2 and "weight" in result.stderr
+
+
+def test_show_lists_the_code_it_runs(cli: Callable[..., Result], loaded: Catalog) -> None:
+    doc = json.loads(ok(cli("show", "hooked@alpha-market", "--json")))
+    assert doc["runs_on_your_machine"][0]["command"] == "rm -rf /tmp/x"
+    assert doc["install_steps"][1] == "/plugin install hooked@alpha-market"
+    assert "rm -rf /tmp/x" in ok(cli("show", "hooked"))
+
+
+def test_show_unknown_plugin_exits_1_with_hint(cli: Callable[..., Result], loaded: Catalog) -> None:
+    result = cli("show", "pr-reviewr")
+    assert result.exit_code == 1 and "pr-reviewer" in result.stderr
+
+
+def test_compare_reports_overlap_and_recommends(
+    cli: Callable[..., Result], loaded: Catalog
+) -> None:
+    doc = json.loads(ok(cli("compare", "hooked", "kubernetes-deployer", "--json")))
+    assert "command:deploy" in doc["overlapping_names"]
+    assert doc["recommendation"] in {"hooked@alpha-market", "kubernetes-deployer@alpha-market"}
+    assert doc["plugins"][0]["context_cost"]["tokens"] >= 1
+    assert "recommendation" in ok(cli("compare", "hooked", "kubernetes-deployer"))
+
+
+def test_similar_excludes_itself(cli: Callable[..., Result], loaded: Catalog) -> None:
+    doc = json.loads(ok(cli("similar", "kubernetes-deployer", "--json")))
+    found = [r["plugin"] for r in doc["results"]]
+    assert "kubernetes-deployer" not in found and "hooked" in found
+
+
+def test_prime_returns_stages_and_order(cli: Callable[..., Result], loaded: Catalog) -> None:
+    doc = json.loads(ok(cli("prime", "deploy to kubernetes then run e2e tests", "--json")))
+    assert {"deploy", "test"} <= set(doc["stages"])
+    assert doc["primary"] and doc["order"]
+    primary = {h["plugin"] for h in doc["primary"]}
+    assert not primary & {h["plugin"] for h in doc["complementary"]}
+    assert "suggested order" in ok(cli("prime", "deploy to kubernetes then run e2e tests"))
+
+
+def test_version_does_not_load_ranking() -> None:
+    import subprocess
+
+    code = (
+        "import sys; from agentops_lite.cli import main\n"
+        "try: main(['--version'])\nexcept SystemExit: pass\n"
+        "bad = [m for m in ('httpx', 'pydantic', 'rapidfuzz', 'agentops_lite.rank') "
+        "if m in sys.modules]\nprint(bad, file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stderr.strip() == "[]"
+
+
+def test_prime_core_api(loaded: Catalog) -> None:
+    from agentops_lite.prime import PrimeResult, prime
+
+    cat = Catalog.open()
+    try:
+        result = prime(cat, "review pull requests and tune postgres")
+    finally:
+        cat.close()
+    assert isinstance(result, PrimeResult)
+    assert all(p.stage in result.stages for p in result.stage_picks)
+
+
+def test_index_follows_refresh_and_removal(tmp_path: Path, loaded: Catalog) -> None:
+    cat = Catalog.open()
+    try:
+        n = cat.conn.execute("SELECT COUNT(DISTINCT plugin_id) FROM search_postings").fetchone()[0]
+        assert n == cat.counts()[1]
+        cat.remove_marketplace("alpha-market")
+        assert cat.conn.execute("SELECT COUNT(*) FROM search_postings").fetchone()[0] == 0
+    finally:
+        cat.close()

@@ -1,0 +1,125 @@
+"""Ranking behaviour of `discover` on small fixture catalogs."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from agentops_lite.catalog import Catalog
+from agentops_lite.errors import UsageError
+from agentops_lite.rank import combine, discover, parse_weights
+from tests.discovery.conftest import PLUGINS
+
+
+def names(cat: Catalog, query: str, **kw: object) -> list[str]:
+    return [h.plugin for h in discover(cat, query, **kw).results]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("query", "best"),
+    [
+        ("kubernetes manifests", "kubernetes-deployer"),
+        ("kubernets", "kubernetes-deployer"),  # typo
+        ("k8s", "kubernetes-deployer"),  # abbreviation
+        ("review my PRs", "pr-reviewer"),  # abbreviation + plural
+        ("postgress indexes", "postgres-tuner"),  # typo
+        ("db queries slow", "postgres-tuner"),  # synonym
+        ("ts strict types", "typescript-strict"),
+        ("e2e testing", "e2e-runner"),
+    ],
+)
+def test_discover_finds_the_right_plugin(
+    fixture_catalog: Callable[..., Catalog], query: str, best: str
+) -> None:
+    assert names(fixture_catalog(), query)[0] == best
+
+
+def test_discover_field_weighting_puts_focused_plugin_first(
+    fixture_catalog: Callable[..., Catalog],
+) -> None:
+    found = names(fixture_catalog(), "kubernetes")
+    assert found.index("kubernetes-deployer") < found.index("general-notes")
+
+
+def test_discover_relevance_gate_drops_non_matches(fixture_catalog: Callable[..., Catalog]) -> None:
+    cat = fixture_catalog()
+    assert names(cat, "quantum chromodynamics") == []
+    assert "pr-reviewer" not in names(cat, "kubernetes helm")
+
+
+def test_combine_spreads_missing_signals_and_gates_popularity() -> None:
+    w = parse_weights(None)
+    score, notes = combine(1.0, {"stars": None, "recency": None, "installs": None}, w)
+    assert score == pytest.approx(1.0) and "spread" in notes[0]
+    popular, _ = combine(0.2, {"stars": 1.0, "recency": 1.0, "installs": 1.0}, w)
+    relevant, _ = combine(1.0, {"stars": 0.0, "recency": 0.0, "installs": 0.0}, w)
+    assert popular <= 0.2 + 1e-9 < relevant
+
+
+@pytest.mark.parametrize("text", ["stars=x", "bogus=1", "relevance=0", "stars=-1"])
+def test_parse_weights_rejects_bad_input(text: str) -> None:
+    with pytest.raises(UsageError):
+        parse_weights(text)
+
+
+def test_discover_folds_the_same_plugin_across_marketplaces(
+    fixture_catalog: Callable[..., Catalog],
+) -> None:
+    twin = {
+        "name": "pr-reviewer",
+        "source": "./plugins/pr-reviewer",
+        "description": "Review pull requests before you merge them",
+    }
+    cat = fixture_catalog(second=[twin])
+    hits = [h for h in discover(cat, "review pull requests").results if h.plugin == "pr-reviewer"]
+    assert len(hits) == 1
+    assert {hits[0].marketplace, hits[0].also_in[0].marketplace} == {"alpha-market", "beta-market"}
+    assert hits[0].also_in[0].install.startswith("/plugin install pr-reviewer@")
+
+
+def test_discover_flags_aliases_and_errors(fixture_catalog: Callable[..., Catalog]) -> None:
+    alias = {
+        "name": "k8s-deployer",
+        "source": "./plugins/kubernetes-deployer",
+        "description": "Generate Kubernetes manifests and helm charts",
+    }
+    cat = fixture_catalog([*PLUGINS, alias])
+    flags = {h.plugin: h.flags for h in discover(cat, "kubernetes manifests").results}
+    assert "duplicate" in flags["k8s-deployer"] and "duplicate" in flags["kubernetes-deployer"]
+
+
+def test_discover_flags_stale_archived_and_orders_by_recency(
+    fixture_catalog: Callable[..., Catalog],
+) -> None:
+    cat = fixture_catalog()
+    now = datetime.now(timezone.utc)
+    cat.conn.execute(
+        "INSERT INTO repo_metrics VALUES ('o/old', 5, ?, 1, NULL, NULL, NULL, ?)",
+        ((now - timedelta(days=800)).isoformat(), now.isoformat()),
+    )
+    cat.conn.execute("UPDATE plugins SET source_repo = 'o/old' WHERE name = 'pr-reviewer'")
+    hit = discover(cat, "review pull requests", explain=True).results[0]
+    assert {"stale", "archived"} <= set(hit.flags)
+    assert hit.components.stars is not None and hit.explain
+
+
+def test_discover_filters(fixture_catalog: Callable[..., Catalog]) -> None:
+    cat = fixture_catalog()
+    assert names(cat, "kubernetes", category="productivity") == ["general-notes"]
+    assert names(cat, "kubernetes", installed=True) == []
+    assert names(cat, "kubernetes", min_stars=1) == []
+    assert len(names(cat, "kubernetes", limit=1)) == 1
+
+
+def test_rank_does_not_import_typer_or_rich() -> None:
+    import subprocess
+
+    code = (
+        "import agentops_lite.rank, agentops_lite.prime, agentops_lite.compare, sys; "
+        "print(sorted(m for m in ('typer', 'rich') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
