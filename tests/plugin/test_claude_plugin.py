@@ -232,9 +232,14 @@ def run_cli(cli_dir: Path, env: dict[str, str], *args: str) -> str:
             "review my pull requests",
             "pr-review-pro",
         ),
-        # prime: added once `agentops-lite prime` lands
+        (
+            "agentops-prime",
+            ["prime", "--json"],
+            "lint the helm charts of my kubernetes app",
+            "helm-pilot",
+        ),
     ],
-    ids=["discover"],
+    ids=["discover", "prime"],
 )
 def test_slash_command_sends_the_cli_ranking_for_a_prepared_catalog(
     claude: ClaudeRunner,
