@@ -62,7 +62,7 @@ def refresh_remote(
     async def run() -> None:
         config = NetConfig.from_env(concurrency=concurrency)
         async with HttpClient(config, token=discover_token(), cache=_http_cache(catalog)) as c:
-            await fetch_many(specs, client=c, progress_cb=on_result, force=force)
+            await fetch_many(specs, client=c, progress_cb=on_result, force=force, collect=False)
 
     asyncio.run(run())
     until = datetime.fromtimestamp(max(reset_at), tz=timezone.utc) if reset_at else None

@@ -61,23 +61,31 @@ def _refresh(api: str, raw: str, names: list[str], db: Path, concurrency: int) -
     config = NetConfig(api_base=api, raw_base=raw, concurrency=concurrency)
     specs = [SourceSpec(kind="github", location=n) for n in names]
 
-    async def go() -> tuple[list[Any], Any]:
+    tally = {"loaded": 0, "not_modified": 0, "plugins": 0}
+
+    def seen(_index: int, _spec: Any, result: Any) -> None:
+        # Like the refresh: each result is consumed as it arrives, not held until the end.
+        if isinstance(result, LoadResult):
+            tally["loaded"] += 1
+            tally["not_modified"] += int(result.not_modified)
+            tally["plugins"] += len(result.manifest.plugins)
+
+    async def go() -> Any:
         async with HttpClient(config, token="bench-token", cache=cache) as client:
-            out = await fetch_many(specs, client=client)
-            return out, client.stats
+            await fetch_many(specs, client=client, progress_cb=seen, collect=False)
+            return client.stats
 
     started = time.perf_counter()
-    results, stats = asyncio.run(go())
+    stats = asyncio.run(go())
     wall = time.perf_counter() - started
-    ok = [r for r in results if isinstance(r, LoadResult)]
     server = _stats(api)
     return {
         "wall_s": round(wall, 2),
         "sources": len(specs),
-        "loaded": len(ok),
-        "not_modified": sum(1 for r in ok if r.not_modified),
-        "failed": len(specs) - len(ok),
-        "plugins": sum(len(r.manifest.plugins) for r in ok),
+        "loaded": tally["loaded"],
+        "not_modified": tally["not_modified"],
+        "failed": len(specs) - tally["loaded"],
+        "plugins": tally["plugins"],
         "requests": stats.requests,
         "serial_sum_s": round(stats.elapsed_sum, 2),
         "speedup_vs_serial": round(stats.elapsed_sum / wall, 1) if wall else None,

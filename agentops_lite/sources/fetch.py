@@ -55,17 +55,19 @@ async def fetch_many(
     progress_cb: ProgressCallback | None = None,
     force: bool | Collection[SourceSpec] = False,
     options: GitHubOptions | None = None,
+    collect: bool = True,
 ) -> list[LoadResult | SourceError]:
     """Results in the order of `specs`. `force` (all, or a set of specs) ignores "not modified":
     a full reload, still revalidating each file; use it for sources with nothing stored yet.
     Every failure comes back as a SourceError (RateLimited and NetworkError are subclasses) in
-    its slot; nothing is raised."""
+    its slot; nothing is raised. With `collect=False` results only go to `progress_cb` and the
+    list comes back empty, so a long crawl does not hold every manifest in memory at once."""
     cache = cache if cache is not None else client.cache
     # Sources in flight at once; HTTP requests are bounded separately by the client. Bounding
     # sources too bounds memory (each may hold a tarball).
     gate = asyncio.Semaphore(max(1, concurrency or client.config.concurrency * 2))
 
-    async def run(index: int, spec: SourceSpec) -> LoadResult | SourceError:
+    async def run(index: int, spec: SourceSpec) -> LoadResult | SourceError | None:
         async with gate:
             txn = cache.begin() if cache is not None else None
             full = force if isinstance(force, bool) else spec in force
@@ -89,6 +91,7 @@ async def fetch_many(
                     txn.commit()
                 else:
                     txn.discard()
-            return out
+            return out if collect else None
 
-    return list(await asyncio.gather(*(run(i, s) for i, s in enumerate(specs))))
+    found = await asyncio.gather(*(run(i, s) for i, s in enumerate(specs)))
+    return [r for r in found if r is not None]
