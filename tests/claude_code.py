@@ -15,7 +15,7 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PIN_DIR = REPO_ROOT / ".ci" / "claude-code"
-BIN_ENV = "AGENTOPS_CLAUDE_BIN"
+BIN_ENV = "AGENTOPS_TEST_CLAUDE_BIN"  # the tests' claude; AGENTOPS_CLAUDE_BIN is the core's
 CI_ENV = "AGENTOPS_CI"
 # Plugin id of this repo's plugin in its own one-plugin marketplace.
 PLUGIN_ID = "agentops-lite@agentops-lite"
@@ -60,7 +60,7 @@ def _version_of(binary: Path) -> str:
 
 
 def find_claude(*, install: bool = True) -> Path:
-    """The claude binary: $AGENTOPS_CLAUDE_BIN, else the pinned copy, installed with `npm ci`.
+    """The claude binary: $AGENTOPS_TEST_CLAUDE_BIN, else the pinned copy, installed with `npm ci`.
 
     The npm wrapper package's postinstall (which links bin/claude.exe) is skipped on purpose:
     the native binary in the platform package is what we run.

@@ -34,7 +34,7 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     dead = f"http://127.0.0.1:{_closed_port()}"
     monkeypatch.setenv("AGENTOPS_GITHUB_API", dead)
     monkeypatch.setenv("AGENTOPS_GITHUB_RAW", dead)
-    for var in ("GITHUB_TOKEN", "GH_TOKEN", "AGENTOPS_OFFLINE", "AGENTOPS_CLAUDE_BIN_OVERRIDE"):
+    for var in ("GITHUB_TOKEN", "GH_TOKEN", "AGENTOPS_OFFLINE"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "200")

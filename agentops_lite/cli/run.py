@@ -37,9 +37,15 @@ def load_workflow(path: Path, cat: Catalog | None) -> Workflow:
 
         index = PluginIndex.load(cat)
     report = check(doc, index, str(path))
-    for p in report.problems:
-        if p.severity == "warning":
-            render.warn(f"{p.path}: {p.message}")
+    warnings = [p for p in report.problems if p.severity == "warning"]
+    if len(warnings) == 1:
+        render.warn(f"{warnings[0].path}: {warnings[0].message}")
+    elif warnings:
+        # One line, not one per step: Claude reads this output before the JSON it needs.
+        render.warn(
+            f"{len(warnings)} warnings (e.g. {warnings[0].message}); details: "
+            f"agentops-lite workflow validate {path}"
+        )
     if report.workflow is None:
         first = next(p for p in report.problems if p.severity == "error")
         raise WorkflowError(

@@ -50,6 +50,15 @@ class NextReport(BaseModel):
     message: str
 
 
+_FINISHED = {
+    "succeeded": "The run succeeded.",
+    "failed": "The run failed.",
+    "cancelled": "The run was cancelled.",
+    "rolled_back": "The run was rolled back.",
+    "rollback_failed": "The rollback failed; check the steps by hand.",
+}
+
+
 def _pick(cat: Catalog, plugin: str, marketplace: str | None) -> PluginRecord | None:
     """The listing a step means: in its marketplace if named; an installed one first."""
     from agentops_lite.workflow.resolve import idents
@@ -165,7 +174,7 @@ def next_report(cat: Catalog | None, info: RunInfo, wf: Workflow, state: RunStat
     ]
     done = not tasks and state.status not in ("running", "rolling_back")
     if done:
-        message = f"The run is {state.status.replace('_', ' ')}."
+        message = _FINISHED.get(state.status, f"The run ended: {state.status}.")
         if state.status == "failed":
             message += " Ask the user before `agentops-lite run rollback " + info.id + "`."
     elif len(tasks) > 1:
