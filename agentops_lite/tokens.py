@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _TOKEN_RE = re.compile(r"[a-z0-9]+(?:[.+#][a-z0-9]+)*[+#]*")
 
@@ -17,6 +18,9 @@ STOPWORDS = frozenset(
 )
 
 
+# Indexing stems the same few thousand words over and over (and the query side repeats them):
+# caching makes a catalog refresh several times faster.
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A light suffix stripper (plural, -ing, -ed, -ation…); enough to join test/tests/testing."""
     w = word
@@ -89,4 +93,11 @@ def raw_tokens(text: str) -> list[str]:
 
 def terms(text: str) -> list[str]:
     """Index terms of a text: tokens minus stopwords, stemmed."""
-    return [stem(t) for t in raw_tokens(text) if t not in STOPWORDS]
+    return list(_terms(text))
+
+
+# The same descriptions recur across marketplaces (forks, renamed snapshots), so whole texts
+# are worth caching too; callers get a fresh list each time.
+@lru_cache(maxsize=1 << 14)
+def _terms(text: str) -> tuple[str, ...]:
+    return tuple(stem(t) for t in raw_tokens(text) if t not in STOPWORDS)
