@@ -19,7 +19,7 @@ from agentops_lite import db
 from agentops_lite.catalog import Catalog, now
 from agentops_lite.errors import AgentOpsError, UsageError
 from agentops_lite.models import MarketplaceRecord, RefreshOutcome, RefreshReport
-from agentops_lite.sources.base import SourceSpec
+from agentops_lite.sources.base import LoadResult, SourceSpec
 
 SETUP_KEY = "setup"  # absent: never set up; else who set it up (user, claude, defaults...)
 DEFAULTS_KEY = "defaults"  # loaded | dropped
@@ -134,10 +134,19 @@ def load_defaults(catalog: Catalog, progress: Progress | None = None) -> list[Re
 
     Existing embedded rows are reloaded (a newer package may ship a newer snapshot).
     """
-    from agentops_lite.refresh import store_result
     from agentops_lite.snapshot import load_all
 
     results = load_all()
+    # One transaction for the whole seed: all-or-nothing, and one commit instead of ~80.
+    with db.write(catalog.conn):
+        return _load_results(catalog, results, progress)
+
+
+def _load_results(
+    catalog: Catalog, results: list[LoadResult], progress: Progress | None
+) -> list[RefreshOutcome]:
+    from agentops_lite.refresh import store_result
+
     records = catalog.marketplaces()
     live = _live_repos(records)
     embedded = {r.source.lower(): r for r in records if r.origin == "embedded"}

@@ -44,7 +44,14 @@ def connect(path: Path | str) -> sqlite3.Connection:
 
 @contextmanager
 def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """One write transaction (BEGIN IMMEDIATE), retried when another process holds the lock."""
+    """One write transaction (BEGIN IMMEDIATE), retried when another process holds the lock.
+
+    Nested use joins the outer transaction, so a caller can make several writes atomic (and
+    commit once, which matters when seeding dozens of marketplaces).
+    """
+    if conn.in_transaction:
+        yield conn
+        return
     for attempt in range(LOCK_RETRIES + 1):
         try:
             conn.execute("BEGIN IMMEDIATE")
