@@ -216,7 +216,7 @@ def github_unreachable(timeout: float = 0.5) -> str | None:
     from agentops_lite.settings import github_api, offline_forced
 
     if offline_forced():
-        return "offline mode is on (AGENTOPS_OFFLINE)"
+        return "AGENTOPS_OFFLINE is set"
     parts = urlsplit(github_api())
     host = parts.hostname or ""
     port = parts.port or (443 if parts.scheme == "https" else 80)

@@ -118,7 +118,7 @@ def test_github_unreachable_is_one_short_reason(monkeypatch: pytest.MonkeyPatch)
     reason = bootstrap.github_unreachable(0.5)  # conftest points GitHub at a closed port
     assert reason is not None and reason.startswith("cannot reach 127.0.0.1:")
     monkeypatch.setenv("AGENTOPS_OFFLINE", "1")
-    assert bootstrap.github_unreachable() == "offline mode is on (AGENTOPS_OFFLINE)"
+    assert bootstrap.github_unreachable() == "AGENTOPS_OFFLINE is set"
 
 
 def test_cli_first_read_command_seeds_and_says_snapshot_in_one_line(
