@@ -79,16 +79,27 @@ def table(*columns: str, title: str | None = None) -> Table:
     return t
 
 
+def _flush_stdout() -> None:
+    # Keep stdout and stderr in order on a shared terminal (stdout is block-buffered in pipes).
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        pass
+
+
 def note(message: str) -> None:
     """A status line on stderr (never stdout, so --json output stays clean)."""
+    _flush_stdout()
     err().print(Text(message, style="dim"))
 
 
 def warn(message: str) -> None:
+    _flush_stdout()
     err().print(Text("warning: ", style="yellow bold") + Text(message))
 
 
 def error_line(message: str, hint: str | None) -> None:
+    _flush_stdout()
     err().print(Text("error: ", style="red bold") + Text(safe_text(message)))
     if hint:
         err().print(Text("hint: ", style="cyan") + Text(safe_text(hint)))

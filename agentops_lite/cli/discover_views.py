@@ -26,23 +26,36 @@ def discover_table(result: DiscoverResult, explain: bool) -> None:
         if info.plugins == 0:
             note("the catalog is empty: try `agentops-lite marketplace add OWNER/REPO`")
         return
-    t = table("#", "plugin@marketplace", "score", "stars", "updated", "description", "install")
+    # The install command is the thing people copy, so it is never cut: a wide terminal gets it
+    # as a column, a narrow one as lines under the table. The description takes what is left
+    # (one line, cut with …).
+    widest = min(48, max(len(f"{h.plugin}@{h.marketplace}") for h in result.results))
+    longest_install = max(len(h.install) for h in result.results)
+    width = out().width
+    fixed = 2 + widest + 5 + 5 + 10 + 3 * 6 + 1
+    with_install = width - fixed - longest_install - 3 >= 30
+    columns = ["#", "plugin@marketplace", "score", "stars", "updated", "description"]
+    t = table(*columns, *(["install"] if with_install else []))
+    desc_chars = max(16, width - fixed - (longest_install + 3 if with_install else 0))
     for i, h in enumerate(result.results, 1):
         name = untrusted(f"{h.plugin}@{h.marketplace}", 48, style="bold")
         if h.flags:
             name.append(Text(" [" + ", ".join(h.flags) + "]", style="yellow"))
         if h.also_in:
             name.append(Text(f" (+{len(h.also_in)} more)", style="dim"))
-        t.add_row(
+        cells: list[Text | str] = [
             str(i),
             name,
             f"{h.score:.2f}",
             "—" if h.stars is None else str(h.stars),
             _date(h.pushed_at),
-            untrusted(h.description or "", 70),
-            untrusted(h.install, 60),
-        )
+            untrusted(h.description or "", desc_chars),
+        ]
+        t.add_row(*cells, *([untrusted(h.install)] if with_install else []))
     out().print(t)
+    if not with_install:
+        for i, h in enumerate(result.results, 1):
+            out().print(Text(f"{i:>2}. ") + untrusted(h.install))
     if explain:
         for i, h in enumerate(result.results, 1):
             out().print(Text(f"{i}. ") + untrusted(f"{h.plugin}@{h.marketplace}", style="bold"))
