@@ -224,7 +224,9 @@ class GitHubLoader:
             ref = spec.ref or metrics.default_branch or "HEAD"
             manifest, commit = await self.fetch_tree_and_enrich(repo, ref, manifest)
         plugin_metrics: dict[str, RepoMetrics] = {}
-        if self.options.plugin_metrics:
+        # Anonymous callers get 60 API calls an hour: one big marketplace's plugin repos would
+        # spend them all and starve the marketplaces themselves, so this needs a token.
+        if self.options.plugin_metrics and self.client.has_token:
             plugin_metrics = await self.plugin_repo_metrics(manifest, repo)
         return LoadResult(
             spec_kind="github",

@@ -31,7 +31,7 @@ def only(results: list[LoadResult | SourceError]) -> LoadResult:
 
 
 def test_plugins_components_and_metrics(fake: FakeGitHub) -> None:
-    result = only(load(fake, [TOOLS]))
+    result = only(load(fake, [TOOLS], token="tok"))
     m = result.manifest
     assert m.name == "acme-tools"
     assert [p.name for p in m.plugins] == ["alpha", "beta", "gamma", "delta"]
@@ -60,6 +60,12 @@ def test_plugins_components_and_metrics(fake: FakeGitHub) -> None:
     # One tarball, fetched through the API redirect and downloaded from the archive host.
     assert fake.count("/api/repos/acme/tools/tarball/") == 1
     assert fake.count("/codeload/acme/tools/") == 1
+
+
+def test_plugin_repo_metrics_need_a_token(fake: FakeGitHub) -> None:
+    result = only(load(fake, [TOOLS]))
+    assert result.plugin_repo_metrics == {}
+    assert fake.count("/api/repos/acme/gamma-plugin") == 0
 
 
 def test_second_refresh_of_unchanged_source_downloads_no_body(fake: FakeGitHub) -> None:
