@@ -122,18 +122,33 @@ def plan_query(conn: sqlite3.Connection, text: str) -> QueryPlan:
             for term, w in shared.items():
                 c.add(term, w)
     concepts = list(by_stem.values())
+    _exclusive(concepts)
     n = max(doc_count(conn), 1)
     dfs = doc_freqs(conn, [t for c in concepts for t in c.terms])
     for c in concepts:
         _correct_typos(conn, c, dfs, n)
         known = [(w, dfs[t]) for t, w in c.terms.items() if dfs.get(t)]
         c.importance = max((w * _idf(df, n) for w, df in known), default=0.0)
+        if c.corrected and known:  # a misspelt need is no less important than a spelt one
+            c.importance /= max(w for w, _ in known)
         if c.generic:
             c.importance *= GENERIC_WEIGHT
         elif c.domain:
             c.importance *= DOMAIN_BOOST
     concepts = [c for c in concepts if c.importance > 0]
     return QueryPlan(text=text, concepts=concepts, documents=n, dfs=dfs)
+
+
+def _exclusive(concepts: list[Concept]) -> None:
+    """A variant stays only with the concepts it is closest to: a word the user typed belongs
+    to its own concept, not to a neighbour's expansion ("react component testing": "react" is
+    no variant of "component"), so one matching word never counts as covering several needs."""
+    best: dict[str, float] = {}
+    for c in concepts:
+        for t, w in c.terms.items():
+            best[t] = max(best.get(t, 0.0), w)
+    for c in concepts:
+        c.terms = {t: w for t, w in c.terms.items() if w >= best[t]}
 
 
 def _correct_typos(conn: sqlite3.Connection, c: Concept, dfs: dict[str, int], n: int) -> None:
@@ -159,6 +174,7 @@ def _correct_typos(conn: sqlite3.Connection, c: Concept, dfs: dict[str, int], n:
             weight = 0.9 * score / 100
             c.add(term, weight)
             c.corrected.setdefault(word, term)
+            c.domain = c.domain or (term,) in vocab  # as if the word had been typed right
             for exp, w in vocab.get((term,), {}).items():
                 c.add(exp, w * weight)
     extra = [t for t in c.terms if t not in dfs]
