@@ -94,8 +94,12 @@ def make_marketplace(tmp_path: Path) -> Callable[..., Path]:
     ) -> Path:
         root = tmp_path / (folder or name)
         (root / ".claude-plugin").mkdir(parents=True, exist_ok=True)
-        doc = {"name": name, "owner": {"name": "Tester"}, "description": "fixture",
-               "plugins": plugins or []}
+        doc = {
+            "name": name,
+            "owner": {"name": "Tester"},
+            "description": "fixture",
+            "plugins": plugins or [],
+        }
         (root / ".claude-plugin" / "marketplace.json").write_text(
             raw if raw is not None else json.dumps(doc)
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from typing import Annotated
 
@@ -47,12 +48,13 @@ def _root(
 
 def _register() -> None:
     # Each module only imports typer at top level; the work is imported inside commands.
-    from agentops_lite.cli import catalog_cmds, defaults, marketplace, stats
+    from agentops_lite.cli import catalog_cmds, defaults, find, marketplace, stats
     from agentops_lite.cli import discover as discover_cmds
     from agentops_lite.cli import run as run_cmds
     from agentops_lite.cli import workflow as workflow_cmds
 
     discover_cmds.register(app)
+    find.register(marketplace.app)
     app.add_typer(marketplace.app, name="marketplace")
     app.add_typer(workflow_cmds.app, name="workflow")
     app.add_typer(run_cmds.app, name="run")
@@ -61,7 +63,23 @@ def _register() -> None:
     stats.register(app)
 
 
+def _keep_example_layout(group: typer.Typer) -> None:
+    """Mark each `Example(s):` paragraph so help output keeps one example per line.
+
+    Click re-wraps help paragraphs unless they start with a `\\b` line; writing that marker
+    into every docstring by hand would clutter them, so it is added here, once.
+    """
+    for info in group.registered_commands:
+        doc = info.callback.__doc__ if info.callback else None
+        if doc and "\b\n" not in doc:
+            info.callback.__doc__ = re.sub(r"\n([ \t]*)(Examples?:)", r"\n\1\b\n\1\2", doc)
+    for sub in group.registered_groups:
+        if sub.typer_instance is not None:
+            _keep_example_layout(sub.typer_instance)
+
+
 _register()
+_keep_example_layout(app)
 
 
 def _wants_json(argv: list[str]) -> bool:

@@ -45,6 +45,13 @@ def test_cli_every_command_has_help_with_examples(
     result = cli(*command, "--help")
     assert result.exit_code == 0, result.stderr
     assert "Example" in result.stdout, f"{' '.join(command)} --help has no examples"
+    # Each example stays on a line of its own (not re-wrapped into a paragraph).
+    example_lines = [
+        ln
+        for ln in result.stdout.splitlines()
+        if ln.strip().startswith(f"agentops-lite {command[0]}")
+    ]
+    assert example_lines and all(ln.count("agentops-lite") == 1 for ln in example_lines)
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
