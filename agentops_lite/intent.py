@@ -37,7 +37,7 @@ STAGES: dict[str, tuple[str, str]] = {
         "security audit vulnerability scanning",
     ),
     "docs": (
-        "docs documentation document readme changelog explain tutorial guide comments api-docs",
+        "docs documentation document readme changelog explain tutorial guide comments",
         "documentation docs generation",
     ),
     "deploy": (
@@ -97,6 +97,19 @@ def analyse(text: str) -> Intent:
 
 
 def stage_query(stage: str, intent: Intent) -> str:
-    """The search that finds tools for one stage of this intent's work."""
-    topic = " ".join(intent.keywords[:4])
-    return f"{STAGES[stage][1]} {topic}".strip()
+    """The search that finds tools for one stage of this intent's work.
+
+    The user's own words for the stage win: in "build, test and deploy a containerized web app"
+    the deploy stage searches "deploy a containerized web app". A clause naming nothing of the
+    domain besides the stage ("build") gets the stage's usual vocabulary; every query carries the
+    intent's topic, so the tools found fit the same project."""
+    from agentops_lite.query_plan import split_clauses
+    from agentops_lite.synonyms import GENERIC, vocabulary
+
+    signals = _stems(STAGES[stage][0])
+    clause = next((c for c in split_clauses(intent.text) if _stems(c) & signals), "")
+    words = _stems(clause)
+    topic = [w for w in intent.keywords if stem(w) not in words | GENERIC][:4]
+    if any((w,) in vocabulary() for w in words - signals - GENERIC):  # names a domain thing
+        return " ".join([clause, *topic])
+    return " ".join([STAGES[stage][1], *topic]).strip()
