@@ -277,13 +277,23 @@ class Catalog:
             ],
         )
 
-    def mark_unchanged(self, marketplace_id: int) -> None:
+    def mark_unchanged(self, marketplace_id: int, metrics: RepoMetrics | None = None) -> None:
+        """Nothing in the manifest changed; stars and push dates may have, so take them."""
         with db.write(self.conn):
             self.conn.execute(
-                "UPDATE marketplaces SET refreshed_at = ?, status = 'ok', last_error = NULL "
-                "WHERE id = ?",
-                (_iso(now()), marketplace_id),
+                "UPDATE marketplaces SET refreshed_at = ?, status = 'ok', last_error = NULL, "
+                "stars = COALESCE(?, stars), pushed_at = COALESCE(?, pushed_at), "
+                "archived = COALESCE(?, archived) WHERE id = ?",
+                (
+                    _iso(now()),
+                    metrics.stars if metrics else None,
+                    _iso(metrics.pushed_at) if metrics else None,
+                    int(metrics.archived) if metrics else None,
+                    marketplace_id,
+                ),
             )
+            if metrics:
+                self._store_metrics([metrics])
 
     def mark_failed(self, marketplace_id: int, message: str) -> None:
         """Record a failure; the marketplace's previous plugins stay as they were."""

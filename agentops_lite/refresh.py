@@ -46,7 +46,7 @@ def store_result(
         catalog.mark_failed(record.id, result.message)
         return _outcome(record, "error", result.message)
     if result.not_modified:
-        catalog.mark_unchanged(record.id)
+        catalog.mark_unchanged(record.id, result.repo_metrics)
         return _outcome(record, "unchanged")
     return _outcome(catalog.store_load(record.id, result), "ok")
 

@@ -67,3 +67,16 @@ def test_rate_limit_reports_when_to_retry(served: FakeGitHub) -> None:
         report = refresh(catalog)
         assert report.outcomes[0].status == "error"
         assert report.rate_limited_until is not None
+
+
+def test_unchanged_marketplace_still_takes_new_star_counts(served: FakeGitHub) -> None:
+    with Catalog.open() as catalog:
+        add_source(catalog, "acme/tools")
+        refresh(catalog)
+        assert catalog.marketplace("acme-tools").stars == 120
+        served.repos["acme/tools"].stars = 7_777  # starred, but nothing pushed
+        report = refresh(catalog)
+        assert [o.status for o in report.outcomes] == ["unchanged"]
+        assert catalog.marketplace("acme-tools").stars == 7_777
+        local = [p for p in catalog.plugins() if p.entry.source.kind == "relative"]
+        assert local and {p.stars for p in local} == {7_777}
