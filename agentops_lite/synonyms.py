@@ -256,23 +256,34 @@ GENERIC = frozenset(
 )
 
 
-def _parse(block: str) -> list[list[tuple[str, ...]]]:
-    groups: list[list[tuple[str, ...]]] = []
+def _parse(block: str) -> list[list[tuple[tuple[str, ...], bool]]]:
+    """Groups of (stemmed member, whether it can stand in for the others in a search).
+
+    A phrase that stopwords shrink to one word ("clean up" -> "clean", "look up" -> "look")
+    still leads to its group when typed, but is never searched for in its place: alone, the
+    word has lost the meaning the phrase had."""
+    groups: list[list[tuple[tuple[str, ...], bool]]] = []
     for line in block.strip().splitlines():
-        members = [tuple(terms(m.replace("/", ""))) for m in line.split(",")]
-        groups.append([m for m in members if m])
+        group = []
+        for m in line.split(","):
+            member = tuple(terms(m.replace("/", "")))
+            if member:
+                group.append((member, not (len(member) == 1 and len(m.split()) > 1)))
+        groups.append(group)
     return groups
 
 
 def _direct(block: str, weight: float) -> dict[tuple[str, ...], dict[str, float]]:
     out: dict[tuple[str, ...], dict[str, float]] = {}
     for group in _parse(block):
-        for member in group:
+        for member, _ in group:
             target = out.setdefault(member, {})
-            for other in group:
+            for other, searchable in group:
                 # A phrase stands in as its joined term; the index joins the same phrases.
                 term = "".join(other)
-                if other != member and term not in member and target.get(term, 0.0) < weight:
+                if not searchable or other == member or term in member:
+                    continue
+                if target.get(term, 0.0) < weight:
                     target[term] = weight
     return out
 
