@@ -263,3 +263,28 @@ def go_live(
         if outcome.key in fresh and outcome.source.lower() in embedded_left:
             catalog.remove_marketplace(outcome.key)
     return report
+
+
+def refresh_all(
+    catalog: Catalog,
+    *,
+    offline: bool = False,
+    concurrency: int = 16,
+    progress: Progress | None = None,
+) -> tuple[RefreshReport, str | None]:
+    """`refresh` with no names: snapshot-served defaults go live when GitHub answers, then the
+    rest reloads. Returns the combined report and why the defaults stayed on the snapshot."""
+    from agentops_lite.refresh import refresh
+
+    started = now()
+    live: tuple[RefreshOutcome, ...] = ()
+    kept_snapshot: str | None = None
+    if catalog.marketplaces(origin="embedded"):
+        kept_snapshot = "offline" if offline else github_unreachable()
+        if kept_snapshot is None:
+            live = go_live(catalog, concurrency=concurrency, progress=progress).outcomes
+    done = {o.key for o in live}
+    rest = [r.key for r in catalog.marketplaces() if r.key not in done]
+    report = refresh(catalog, rest, offline=offline, concurrency=concurrency, progress=progress)
+    combined = report.model_copy(update={"started_at": started, "outcomes": live + report.outcomes})
+    return combined, kept_snapshot

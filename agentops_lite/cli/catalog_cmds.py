@@ -23,6 +23,9 @@ def refresh(
 ) -> None:
     """Reload marketplaces from their sources; failures keep the previous data.
 
+    With no names, the default marketplaces served from the built-in snapshot are fetched live
+    from GitHub when it answers (each success replaces its snapshot copy).
+
     Exit code 3 when some sources failed and others succeeded.
 
     Examples:
@@ -30,11 +33,23 @@ def refresh(
       agentops-lite refresh claude-plugins-official --json
     """
     from agentops_lite import render
+    from agentops_lite.bootstrap import refresh_all
     from agentops_lite.errors import PartialFailure, SourceError
     from agentops_lite.refresh import refresh as run
 
+    kept_snapshot = None
     with catalog() as cat, progress_bar("refreshing", not json_) as bar:
-        report = run(cat, names or [], offline=offline, concurrency=concurrency, progress=bar)  # type: ignore[arg-type]
+        if names:
+            report = run(cat, names, offline=offline, concurrency=concurrency, progress=bar)
+        else:
+            report, kept_snapshot = refresh_all(
+                cat,
+                offline=offline,
+                concurrency=concurrency,
+                progress=bar,
+            )
+    if kept_snapshot:
+        render.warn(f"{kept_snapshot}: the default marketplaces stay on the built-in snapshot")
     if json_:
         render.emit_json(report)
     else:

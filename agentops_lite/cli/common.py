@@ -28,7 +28,7 @@ def catalog() -> Iterator[Catalog]:
 
 
 @contextmanager
-def progress_bar(label: str, enabled: bool) -> Iterator[object]:
+def progress_bar(label: str, enabled: bool) -> Iterator[Callable[[int, int, str], None]]:
     """A rich progress bar on stderr when it is a terminal; yields a callback(done, total, item)."""
     from agentops_lite.render import err
 

@@ -77,7 +77,7 @@ def load(
     from agentops_lite.bootstrap import load_defaults
 
     with catalog() as cat, progress_bar("loading defaults", not json_) as bar:
-        outcomes = load_defaults(cat, progress=bar)  # type: ignore[arg-type]
+        outcomes = load_defaults(cat, progress=bar)
         report = _go_live(cat, json_) if live else None
     if json_:
         render.emit_json(
@@ -104,7 +104,7 @@ def _go_live(cat: Catalog, json_: bool) -> RefreshReport | None:
         render.warn(f"{reason}: kept the snapshot copies")
         return None
     with progress_bar("fetching live", not json_) as bar:
-        return go_live(cat, progress=bar)  # type: ignore[arg-type]
+        return go_live(cat, progress=bar)
 
 
 @app.command("drop")

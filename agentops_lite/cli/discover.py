@@ -87,7 +87,7 @@ def _refresh_snapshot(cat: Catalog, json_: bool) -> None:
         render.warn(f"{reason}: showing the snapshot")
         return
     with progress_bar("fetching live", not json_) as bar:
-        report = go_live(cat, progress=bar)  # type: ignore[arg-type]
+        report = go_live(cat, progress=bar)
     if report.failed and not json_:
         render.warn(f"{len(report.failed)} of {len(report.outcomes)} could not be fetched")
 

@@ -1,0 +1,43 @@
+"""`refresh` with no names takes the snapshot-served defaults live when GitHub answers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from agentops_lite.defaults import DEFAULT_REPOS
+from tests.fake_github import FakeGitHub
+from tests.sources.conftest import good_repo
+
+
+def test_refresh_without_network_keeps_the_snapshot(cli: Callable[..., Any]) -> None:
+    assert cli("plugins", "--json").exit_code == 0  # seeds from the snapshot
+    result = cli("refresh", "--json")
+    assert "stay on the built-in snapshot" in result.stderr
+    assert "Traceback" not in result.stderr
+    listing = json.loads(cli("marketplace", "list", "--json").stdout)["marketplaces"]
+    assert listing and {m["origin"] for m in listing} == {"embedded"}
+
+
+def test_refresh_takes_a_default_live_when_github_answers(
+    cli: Callable[..., Any], fake: FakeGitHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = "docker/claude-plugins"
+    assert repo in DEFAULT_REPOS
+    fake.add_repo(repo, good_repo())
+    for key, value in fake.env().items():
+        monkeypatch.setenv(key, value)
+    assert cli("plugins", "--json").exit_code == 0  # seeds from the snapshot
+    result = cli("refresh", "--json")
+    # Only docker/claude-plugins is served: it goes live, the others keep their snapshot copy.
+    assert result.exit_code == 3, result.stderr
+    outcomes = json.loads(result.stdout)["outcomes"]
+    assert [o["status"] for o in outcomes if o["source"] == repo] == ["ok"]
+    listing = json.loads(cli("marketplace", "list", "--json").stdout)["marketplaces"]
+    live = [m for m in listing if m["source"] == repo]
+    assert [m["origin"] for m in live] == ["default"]
+    embedded = {m["source"] for m in listing if m["origin"] == "embedded"}
+    assert repo not in embedded and len(embedded) == len(DEFAULT_REPOS) - 1
