@@ -122,7 +122,6 @@ def plan_query(conn: sqlite3.Connection, text: str) -> QueryPlan:
             for term, w in shared.items():
                 c.add(term, w)
     concepts = list(by_stem.values())
-    _exclusive(concepts)
     n = max(doc_count(conn), 1)
     dfs = doc_freqs(conn, [t for c in concepts for t in c.terms])
     for c in concepts:
@@ -137,18 +136,6 @@ def plan_query(conn: sqlite3.Connection, text: str) -> QueryPlan:
             c.importance *= DOMAIN_BOOST
     concepts = [c for c in concepts if c.importance > 0]
     return QueryPlan(text=text, concepts=concepts, documents=n, dfs=dfs)
-
-
-def _exclusive(concepts: list[Concept]) -> None:
-    """A variant stays only with the concepts it is closest to: a word the user typed belongs
-    to its own concept, not to a neighbour's expansion ("react component testing": "react" is
-    no variant of "component"), so one matching word never counts as covering several needs."""
-    best: dict[str, float] = {}
-    for c in concepts:
-        for t, w in c.terms.items():
-            best[t] = max(best.get(t, 0.0), w)
-    for c in concepts:
-        c.terms = {t: w for t, w in c.terms.items() if w >= best[t]}
 
 
 def _correct_typos(conn: sqlite3.Connection, c: Concept, dfs: dict[str, int], n: int) -> None:
