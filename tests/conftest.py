@@ -53,6 +53,19 @@ def corpus_dir() -> Path:
     return CORPUS
 
 
+@pytest.fixture(scope="session")
+def seed_workflows() -> Path:
+    """../shared/seed-workflows: skipped in a user's clone, mandatory under AGENTOPS_CI=1."""
+    folder = SHARED / "seed-workflows"
+    if not folder.is_dir():
+        if CI:
+            pytest.fail(
+                f"the seed workflows are mandatory in CI: missing at {folder}", pytrace=False
+            )
+        pytest.skip(f"seed workflows not available at {folder} (development workspace only)")
+    return folder
+
+
 def corpus_meta(folder: Path) -> dict[str, object]:
     meta: dict[str, object] = json.loads((folder / "_meta.json").read_text())
     return meta

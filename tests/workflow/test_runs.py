@@ -143,10 +143,8 @@ def test_runs_test_gate_failure_retries_then_stops(cli: Cli) -> None:
     assert log == ["test-results:failure", "test-results:failure"]
 
 
-def test_runs_seed_conditional_reads_a_run_input(cli: Cli) -> None:
-    seed = Path(__file__).resolve().parents[3] / "shared" / "seed-workflows" / "conditional.json"
-    if not seed.exists():
-        pytest.skip("seed workflows not available")
+def test_runs_seed_conditional_reads_a_run_input(cli: Cli, seed_workflows: Path) -> None:
+    seed = seed_workflows / "conditional.json"
     rid = ok(cli("run", "start", str(seed), "--input", "test-results.passed=false", "--json"))["id"]
     nxt = ok(cli("run", "next", rid, "--json"))
     assert [t["id"] for t in nxt["ready"]] == ["debug-assistant"]

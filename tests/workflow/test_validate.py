@@ -13,9 +13,7 @@ from agentops_lite.catalog import Catalog
 from agentops_lite.refresh import add_source
 from agentops_lite.workflow.resolve import PluginIndex
 from agentops_lite.workflow.validate import check
-from tests.conftest import SHARED
 
-SEEDS = SHARED / "seed-workflows"
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
@@ -32,10 +30,8 @@ def codes(doc: Any) -> list[tuple[str, str, str]]:
 
 
 @pytest.mark.parametrize("name", ["sequential", "parallel", "conditional"])
-def test_validate_accepts_each_seed_shape_as_written(name: str) -> None:
-    path = SEEDS / f"{name}.json"
-    if not path.exists():
-        pytest.skip("seed workflows not available")
+def test_validate_accepts_each_seed_shape_as_written(name: str, seed_workflows: Path) -> None:
+    path = seed_workflows / f"{name}.json"
     report = check(json.loads(path.read_text()))
     assert report.ok, report.problems
     assert report.format == "seed"
