@@ -15,8 +15,7 @@ REPO = Path(__file__).resolve().parents[2]
 @pytest.mark.slow
 def test_discover_ndcg_on_dev_queries_beats_floor(corpus_dir: Path, tmp_path: Path) -> None:
     eval_dir = corpus_dir.parent.parent / "eval"
-    if not (eval_dir / "score.py").is_file():
-        pytest.skip("no eval set next to the corpus")
+    assert (eval_dir / "score.py").is_file(), f"the eval set belongs next to the corpus: {eval_dir}"
     sys.path.insert(0, str(REPO / "benchmarks"))
     sys.path.insert(0, str(eval_dir))
     from _corpus import load_corpus
