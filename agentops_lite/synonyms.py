@@ -164,7 +164,7 @@ project management, jira, linear, tickets, issues, backlog, tasks, asana, trello
 jira, ticket, tickets, issue tracker, atlassian
 meeting notes, transcript, minutes, action items, meeting
 notes, note taking, obsidian, notion, knowledge base
-memory, remember, recall, persistent memory, context, knowledge, learnings, session history
+memory, remember, recall, persistent memory, context, knowledge
 context, context window, context engineering, memory
 agents, multi agent, orchestration, swarm, subagents, coordinator, team, parallel agents
 orchestration, coordinate, coordination, swarm, workflow, multi agent
@@ -190,14 +190,14 @@ email, newsletter, mailchimp, email campaign, outreach
 social media, twitter, linkedin, instagram, posts, scheduling, buffer
 seo, keywords, search ranking, blog, content marketing
 writing, copywriting, blog, article, content, editing, prose, style
-humanize, human tone, natural voice, ai writing, robotic, ai detection, tone
+humanize, human tone, natural voice, ai writing, ai detection, tone
 tone, voice, style guide, brand voice
 image generation, images, image, generate images, dall e, stable diffusion, midjourney, illustration
 video, video editing, ffmpeg
 audio, speech, transcription, whisper, text to speech
 compliance, regulation, legal, privacy, gdpr, hipaa, soc2, policy
 privacy, personal data, data protection, consent, gdpr
-legal, contract, contracts, law, lawful, lawfully, compliance
+legal, contract, contracts, law, compliance
 payments, stripe, billing, checkout, subscription, invoice
 slack, notifications, notify, messaging, chat, alerts
 notifications, notify, webhook, alerts, slack, discord
