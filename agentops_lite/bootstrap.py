@@ -88,7 +88,9 @@ def _claim_setup(catalog: Catalog) -> bool:
     with db.write(catalog.conn):
         cur = catalog.conn.execute(
             "INSERT INTO meta (key, value) SELECT ?, 'seeding' WHERE NOT EXISTS "
-            "(SELECT 1 FROM meta WHERE key = ?) AND NOT EXISTS (SELECT 1 FROM marketplaces)",
+            "(SELECT 1 FROM meta WHERE key = ?) AND (NOT EXISTS (SELECT 1 FROM marketplaces) "
+            # A catalog unpacked from the prebuilt seed holds only the snapshot: still new.
+            "OR EXISTS (SELECT 1 FROM meta WHERE key = 'seeded_from'))",
             (SETUP_KEY, SETUP_KEY),
         )
         claimed = cur.rowcount == 1
@@ -112,10 +114,15 @@ def ensure_ready(catalog: Catalog) -> SeedReport | None:
     claude, _installed = import_claude(catalog)
     embedded: list[RefreshOutcome] = []
     error: str | None = None
-    try:
-        embedded = load_defaults(catalog)
-    except AgentOpsError as exc:  # no or damaged snapshot: still a working (smaller) catalog
-        error = exc.message
+    from agentops_lite.seed_db import SEEDED_KEY
+
+    if catalog.get_meta(SEEDED_KEY) == "seed-db":
+        pass  # unpacked from the prebuilt seed: the snapshot is stored and indexed already
+    else:
+        try:
+            embedded = load_defaults(catalog)
+        except AgentOpsError as exc:  # no or damaged snapshot: still a working (smaller) catalog
+            error = exc.message
     catalog.set_meta(SETUP_KEY, "defaults")
     return SeedReport(
         claude=tuple(claude),

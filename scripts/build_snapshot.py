@@ -111,6 +111,13 @@ def main(argv: list[str] | None = None) -> int:
     tmp.write_bytes(data)
     tmp.replace(args.output)
     sys.stderr.write(f"wrote {args.output} ({len(data):,} bytes)\n")
+    if args.output == DEFAULT_OUTPUT:
+        # The prebuilt catalog of the packaged snapshot (first-run speed); see seed_db.py.
+        from agentops_lite.seed_db import build as build_seed
+        from agentops_lite.seed_db import seed_path
+
+        size = build_seed(seed_path())
+        sys.stderr.write(f"wrote {seed_path()} ({size:,} bytes)\n")
     for repo in missing:
         sys.stderr.write(f"warning: default {repo} not found in the inputs\n")
     return 0

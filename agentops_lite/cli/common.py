@@ -68,8 +68,11 @@ def read_catalog() -> Iterator[Catalog]:
     for at most half a second, whether GitHub answers, so the note can say so.
     """
     from agentops_lite.bootstrap import ensure_ready
+    from agentops_lite.seed_db import install_if_fresh
+    from agentops_lite.settings import db_path
 
     _first_run.clear()
+    install_if_fresh(db_path())  # no catalog yet: start from the prebuilt, indexed snapshot
     with catalog() as cat:
         if cat.get_meta("setup") is None:
             probe = _start_probe()
