@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 import yaml
 
+from agentops_lite.names import marketplace_name_issue
+
 ROOT = Path(__file__).resolve().parents[2]
 COMMANDS = ["agentops-discover", "agentops-prime", "agentops-orchestrate"]
 SKILL = ROOT / "skills" / "agentops-orchestrator" / "SKILL.md"
@@ -24,26 +26,6 @@ PORTABLE_SKILL_KEYS = {
     "compatibility",
     "metadata",
     "allowed-tools",
-}
-RESERVED_MARKETPLACE_NAMES = {
-    "claude-code-marketplace",
-    "claude-code-plugins",
-    "claude-plugins-official",
-    "anthropic-marketplace",
-    "anthropic-plugins",
-    "agent-skills",
-    "anthropic-agent-skills",
-    "inline",
-    "builtin",
-    "skills-dir",
-    "synced",
-    "claude-plugin-test",
-    "npm",
-    "pip",
-    "uv",
-    "cargo",
-    "github",
-    "gh",
 }
 
 
@@ -87,9 +69,8 @@ def test_plugin_manifest_fields() -> None:
 def test_marketplace_lists_this_repo_as_its_one_plugin() -> None:
     market = load_json(".claude-plugin/marketplace.json")
     name = market["name"]
-    assert re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", name) and ".." not in name
-    assert name.lower() not in RESERVED_MARKETPLACE_NAMES
-    assert not name.startswith("claudeai-")
+    # The same rules the catalog applies to every marketplace (and Claude Code enforces).
+    assert marketplace_name_issue(name, repo=None) is None
     assert market["owner"]["name"]
     [entry] = market["plugins"]
     assert entry["name"] == load_json(".claude-plugin/plugin.json")["name"]
