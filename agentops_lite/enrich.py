@@ -9,7 +9,14 @@ import posixpath
 from typing import Any, Protocol
 
 from agentops_lite.frontmatter import parse_frontmatter
-from agentops_lite.models import Component, ComponentKind, MarketplaceManifest, PluginEntry, Problem
+from agentops_lite.models import (
+    Component,
+    ComponentKind,
+    MarketplaceManifest,
+    PluginEntry,
+    Problem,
+    Severity,
+)
 from agentops_lite.names import RESERVED_MARKETPLACE_NAMES
 from agentops_lite.plugin_json import PluginJson, parse_plugin_json
 from agentops_lite.safejson import load_json
@@ -74,9 +81,14 @@ class _Collector:
         )
 
     def warn(self, rel: str, code: str, message: str) -> None:
-        self.problems.append(
-            Problem(severity="warning", path=f"{self.entry_path}:{rel}", message=message, code=code)
-        )
+        self._add_problem("warning", rel, code, message)
+
+    def error(self, rel: str, code: str, message: str) -> None:
+        self._add_problem("error", rel, code, message)
+
+    def _add_problem(self, severity: Severity, rel: str, code: str, message: str) -> None:
+        path = f"{self.entry_path}:{rel}"
+        self.problems.append(Problem(severity=severity, path=path, message=message, code=code))
 
     def exists(self, rel: str) -> bool:
         target = _join(self.dir, rel)
@@ -92,14 +104,8 @@ class _Collector:
             for where, item in items:
                 rel = _safe_rel(item)
                 if item.startswith("./") and rel is not None and not self.exists(rel):
-                    self.problems.append(
-                        Problem(
-                            severity="error",
-                            path=f"{self.entry_path}:.claude-plugin/plugin.json.{where}",
-                            message=f"declared path {item!r} does not exist",
-                            code="path-not-found",
-                        )
-                    )
+                    where = f".claude-plugin/plugin.json.{where}"
+                    self.error(where, "path-not-found", f"declared path {item!r} does not exist")
 
     def markdown(self, kind: ComponentKind, rel_file: str, default_name: str) -> None:
         data = self.tree.read_bytes(_join(self.dir, rel_file), MAX_MD_BYTES)
@@ -139,14 +145,8 @@ class _Collector:
             isinstance(value.get("hooks"), dict) or "modules" in value
         )
         if value is not None and not shaped:
-            self.problems.append(
-                Problem(
-                    severity="error",
-                    path=f"{self.entry_path}:{rel}",
-                    message=f"{rel} must be an object whose 'hooks' is an object of events",
-                    code="bad-hooks-file",
-                )
-            )
+            message = f"{rel} must be an object whose 'hooks' is an object of events"
+            self.error(rel, "bad-hooks-file", message)
         self.hooks(value)
 
     def hooks(self, value: Any) -> None:
