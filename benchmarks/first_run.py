@@ -69,7 +69,10 @@ def main() -> int:
 
     from agentops_lite.snapshot import info
 
+    from agentops_lite.seed_db import seed_path
+
     snap = info()
+    seed = seed_path()
     figures = {
         "runs": args.runs,
         "python_c_pass_s": round(statistics.median(bare), 3),
@@ -80,6 +83,7 @@ def main() -> int:
         "snapshot_marketplaces": snap.marketplaces,
         "snapshot_plugins": snap.plugins,
         "snapshot_date": snap.date.date().isoformat(),
+        "seed_db_bytes": seed.stat().st_size if seed.is_file() else None,
     }
     if args.json:
         print(json.dumps(figures, indent=2))
@@ -91,6 +95,8 @@ def main() -> int:
         f"snapshot                  {snap.size_bytes / 1e6:.2f} MB, {snap.marketplaces} "
         f"marketplaces, {snap.plugins} plugins, taken {figures['snapshot_date']}"
     )
+    if figures["seed_db_bytes"]:
+        print(f"prebuilt seed database    {figures['seed_db_bytes'] / 1e6:.2f} MB (xz)")
     return 0
 
 
