@@ -12,7 +12,8 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from agentops_lite.errors import RateLimited, SourceError
-from agentops_lite.net import GITHUB_JSON, TOKEN_HINT, HttpClient
+from agentops_lite.github_token import TOKEN_HINT
+from agentops_lite.net import GITHUB_JSON, HttpClient
 
 QUERY = "filename:marketplace.json path:.claude-plugin"
 ROOT_PATH = ".claude-plugin/marketplace.json"

@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
-import os
 import random
-import shutil
 import socket
-import subprocess
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -20,6 +17,7 @@ import httpx
 
 from agentops_lite import __version__, settings
 from agentops_lite.errors import NetworkError, RateLimited
+from agentops_lite.github_token import TOKEN_HINT, Secret
 
 if TYPE_CHECKING:
     from agentops_lite.http_cache import CacheTxn, HttpCache
@@ -29,10 +27,6 @@ GITHUB_RAW = "application/vnd.github.raw+json"
 API_VERSION = "2022-11-28"
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
-TOKEN_HINT = (
-    "set GITHUB_TOKEN (or run `gh auth login`): GitHub allows 5,000 requests/hour"
-    " with a token instead of 60"
-)
 
 
 class ResponseTooLarge(NetworkError):
@@ -93,47 +87,10 @@ class Response:
         return 200 <= self.status < 300
 
 
-def discover_token(env: Mapping[str, str] | None = None, *, use_gh: bool = True) -> str | None:
-    """GITHUB_TOKEN, else GH_TOKEN, else `gh auth token` when gh is installed."""
-    env = os.environ if env is None else env
-    for name in ("GITHUB_TOKEN", "GH_TOKEN"):
-        value = env.get(name, "").strip()
-        if value:
-            return value
-    gh = shutil.which("gh") if use_gh else None
-    if gh is None:
-        return None
-    try:
-        done = subprocess.run(
-            [gh, "auth", "token"], capture_output=True, text=True, timeout=5, check=False
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    token = done.stdout.strip()
-    return token if done.returncode == 0 and token and "\n" not in token else None
-
-
 def _origin(url: str) -> tuple[str, str, int | None]:
     parts = urlsplit(url)
     port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
     return parts.scheme, (parts.hostname or "").lower(), port
-
-
-class _Secret:
-    """Holds the token so that repr(), vars() and tracebacks with locals show `<secret>`."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def __repr__(self) -> str:
-        return "<secret>"
-
-    __str__ = __repr__
-
-    def reveal(self) -> str:
-        return self._value
 
 
 class _Retry(Exception):
@@ -159,7 +116,7 @@ class HttpClient:
         self.config = config or NetConfig.from_env()
         self.cache = cache
         self.stats = NetStats()
-        self.__token = _Secret(token) if token else None
+        self.__token = Secret(token) if token else None
         self._github = {_origin(self.config.api_base), _origin(self.config.raw_base)}
         self._sem = asyncio.Semaphore(max(1, self.config.concurrency))
         # Rate-limit stops per service (API vs raw host have separate limits), not per origin.

@@ -41,7 +41,8 @@ def refresh_remote(
     import asyncio
 
     from agentops_lite.errors import RateLimited, SourceError
-    from agentops_lite.net import HttpClient, NetConfig, discover_token
+    from agentops_lite.github_token import discover_token
+    from agentops_lite.net import HttpClient, NetConfig
     from agentops_lite.refresh import store_result
     from agentops_lite.sources.base import LoadResult, SourceSpec
     from agentops_lite.sources.fetch import fetch_many

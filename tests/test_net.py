@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from agentops_lite.errors import NetworkError, RateLimited
+from agentops_lite.github_token import discover_token
 from agentops_lite.http_cache import HttpCache
-from agentops_lite.net import HttpClient, ResponseTooLarge, discover_token
+from agentops_lite.net import HttpClient, ResponseTooLarge
 from agentops_lite.sources.base import SourceSpec
 from agentops_lite.sources.fetch import fetch_many
 from tests.fake_github import FakeGitHub

@@ -28,7 +28,8 @@ def find(
 
     from agentops_lite import render
     from agentops_lite.discovery_search import FindResult, find_marketplaces
-    from agentops_lite.net import HttpClient, NetConfig, discover_token
+    from agentops_lite.github_token import discover_token
+    from agentops_lite.net import HttpClient, NetConfig
 
     async def run() -> FindResult:
         async with HttpClient(NetConfig.from_env(), token=discover_token()) as client:
