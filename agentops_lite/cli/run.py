@@ -25,12 +25,13 @@ MAX_OUTPUT_BYTES = 1024 * 1024
 def load_workflow(path: Path, cat: Catalog | None) -> Workflow:
     """Read and check a workflow file; errors stop here, warnings go to stderr."""
     from agentops_lite import render
-    from agentops_lite.errors import WorkflowError
+    from agentops_lite.errors import UsageError, WorkflowError
     from agentops_lite.workflow.validate import check, load_file
 
     doc, problems = load_file(path)
     if problems:
-        raise WorkflowError(f"{path}: {problems[0].message}")
+        # Unreadable, not UTF-8 or not JSON: a bad input file (exit 2), not a refused workflow.
+        raise UsageError(f"{path}: {problems[0].message}")
     index = None
     if cat is not None:
         from agentops_lite.workflow.resolve import PluginIndex

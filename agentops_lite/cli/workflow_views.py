@@ -120,7 +120,9 @@ def next_view(report: NextReport) -> None:
 def status_view(info: RunInfo, state: RunState) -> None:
     out().print(
         untrusted(info.id, style="bold")
-        + Text(f"  {info.workflow}  ")
+        + Text("  ")
+        + untrusted(info.workflow, 100)
+        + Text("  ")
         + Text(state.status, style=_STYLE.get(state.status, ""))
     )
     if state.reason:

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from agentops_lite.errors import WorkflowError
+from agentops_lite.errors import UsageError
 from agentops_lite.workflow import expr
 from agentops_lite.workflow.model import (
     RollbackStep,
@@ -98,7 +98,7 @@ def parse_inputs(pairs: list[str]) -> dict[str, Any]:
     for pair in pairs:
         key, sep, raw = pair.partition("=")
         if not sep or not key.strip():
-            raise WorkflowError(f"--input {pair!r} is not NAME=VALUE", hint="--input env=staging")
+            raise UsageError(f"--input {pair!r} is not NAME=VALUE", hint="--input env=staging")
         try:
             value: Any = json.loads(raw)
         except json.JSONDecodeError:
@@ -108,7 +108,7 @@ def parse_inputs(pairs: list[str]) -> dict[str, Any]:
         for part in parents:
             nxt = target.setdefault(part, {})
             if not isinstance(nxt, dict):
-                raise WorkflowError(f"--input {key!r} clashes with an earlier --input")
+                raise UsageError(f"--input {key!r} clashes with an earlier --input")
             target = nxt
         target[leaf] = value
     return out

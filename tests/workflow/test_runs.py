@@ -221,3 +221,31 @@ def test_runs_human_output(cli: Cli) -> None:
     assert r.exit_code == 0 and "running" in r.stdout
     r = cli("workflow", "show", str(EXAMPLES / "test-gate.json"))
     assert r.exit_code == 0 and "critical path 3 step(s)" in r.stdout
+
+
+def test_runs_status_escapes_the_workflow_name(cli: Cli, tmp_path: Path) -> None:
+    wf = tmp_path / "wf.json"
+    name = "wf\x1b]0;PWNED\x07 \x1b[31mred\u202e"
+    wf.write_text(json.dumps({"version": 1, "name": name, "steps": [{"type": "step", "id": "a"}]}))
+    ok(cli("run", "start", str(wf), "--json"))
+    r = cli("run", "status", "last")
+    assert r.exit_code == 0 and "wf]0;PWNED" in r.stdout
+    assert "\x1b" not in r.stdout and "\x07" not in r.stdout and "\u202e" not in r.stdout
+
+
+def test_runs_unreadable_file_or_bad_input_is_a_usage_error(cli: Cli, tmp_path: Path) -> None:
+    # README: exit 2 for a bad value or an unreadable input file (1 is a refused workflow).
+    broken = tmp_path / "broken.json"
+    broken.write_text("{")
+    for path in (tmp_path / "missing.json", tmp_path, broken):
+        r = cli("run", "start", str(path), "--json")
+        assert r.exit_code == 2, r.stderr
+        assert json.loads(r.stdout)["error"]["exit_code"] == 2
+        assert cli("workflow", "show", str(path)).exit_code == 2
+    example = str(EXAMPLES / "build-test-deploy.json")
+    for bad in ("env", "=x"):
+        r = cli("run", "start", example, "--input", bad)
+        assert r.exit_code == 2 and "NAME=VALUE" in r.stderr
+    r = cli("run", "start", example, "--input", "a=1", "--input", "a.b=2")
+    assert r.exit_code == 2 and "clashes" in r.stderr
+    assert ok(cli("run", "list", "--json"))["runs"] == []
