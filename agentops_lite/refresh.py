@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Literal
 
 from agentops_lite.catalog import Catalog, now
-from agentops_lite.errors import AgentOpsError, SourceError
+from agentops_lite.errors import AgentOpsError, NotFoundError, SourceError
 from agentops_lite.models import MarketplaceRecord, RefreshOutcome, RefreshReport
 from agentops_lite.sources.base import LoadResult, SourceSpec
 from agentops_lite.sources.claude_code import (
@@ -48,7 +48,11 @@ def store_result(
     if result.not_modified:
         catalog.mark_unchanged(record.id, result.repo_metrics)
         return _outcome(record, "unchanged")
-    return _outcome(catalog.store_load(record.id, result), "ok")
+    try:
+        return _outcome(catalog.store_load(record.id, result), "ok")
+    except NotFoundError:
+        # Another process removed it meanwhile: that one outcome fails, the refresh goes on.
+        return _outcome(record, "error", "removed from the catalog during the refresh")
 
 
 def load_local_record(catalog: Catalog, record: MarketplaceRecord) -> LoadResult:

@@ -11,6 +11,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from agentops_lite.catalog import Catalog
 from agentops_lite.refresh import add_source, refresh
 from agentops_lite.settings import db_path
@@ -58,6 +60,32 @@ def test_catalog_same_declared_name_keeps_both(make_marketplace: Callable[..., P
         assert set(records) == {"shared", "shared@two"}
         assert all(m.name == "shared" and m.name_conflict for m in records.values())
         assert {p.install_name for p in cat.plugins()} == {"a@shared", "b@shared"}
+
+
+def test_catalog_marketplace_removed_during_refresh_does_not_stop_it(
+    make_marketplace: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from agentops_lite import refresh as refresh_module
+
+    a = make_marketplace("ma", plugins=[plugin("a")])
+    b = make_marketplace("mb", plugins=[plugin("b")])
+    with Catalog.open() as cat:
+        add_source(cat, str(a))
+        add_source(cat, str(b))
+        load = refresh_module.load_local_record
+
+        def load_then_other_process_removes(catalog: Catalog, record: object) -> object:
+            result = load(catalog, record)  # type: ignore[arg-type]
+            if getattr(record, "key", None) == "ma":
+                with Catalog.open() as other:
+                    other.remove_marketplace("ma")
+            return result
+
+        monkeypatch.setattr(refresh_module, "load_local_record", load_then_other_process_removes)
+        report = refresh(cat)
+        status = {o.key: o.status for o in report.outcomes}
+        assert status == {"ma": "error", "mb": "ok"}
+        assert [m.key for m in cat.marketplaces()] == ["mb"]
 
 
 def test_catalog_adding_twice_is_refused_and_changes_nothing(
