@@ -13,6 +13,15 @@ def main() -> None:
 
         sys.stdout.write(f"agentops-lite {__version__}\n")
         return
-    from agentops_lite.cli import main as cli_main
-
+    try:
+        from agentops_lite.cli import main as cli_main
+    except KeyboardInterrupt:
+        # Ctrl-C while the CLI loads: the same answer as during a command, never a traceback.
+        if "--json" in sys.argv[1:]:
+            sys.stdout.write(
+                '{"error": {"type": "Interrupted", "message": "interrupted", "hint": null, '
+                '"exit_code": 130}}\n'
+            )
+        sys.stderr.write("error: interrupted\n")
+        sys.exit(130)
     cli_main()

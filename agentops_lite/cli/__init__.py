@@ -92,21 +92,49 @@ def main(argv: list[str] | None = None) -> None:
 
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        app(args=args, prog_name="agentops-lite")
+        # Not standalone: usage errors and Ctrl-C come back here, so they get the same
+        # `error:` line (and JSON document under --json) as every other error.
+        code = app(args=args, prog_name="agentops-lite", standalone_mode=False)
     except AgentOpsError as exc:
         json_doc = _wants_json(args) and not exc.reported
         _report(exc.message, exc.hint, exc.exit_code, type(exc).__name__, json_doc)
         sys.exit(int(exc.exit_code))
     except KeyboardInterrupt:
-        sys.stderr.write("interrupted\n")
-        sys.exit(int(ExitCode.INTERRUPTED))
+        code = ExitCode.INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - the last line of defence: never a raw traceback
+        if _is_usage_error(exc):
+            _usage_error(exc, args)
         if _state["verbose"] or os.environ.get("AGENTOPS_DEBUG"):
             raise
         message = f"internal error: {type(exc).__name__}: {exc}"
         hint = "run again with -v to see the traceback"
         _report(message, hint, ExitCode.ENVIRONMENT, "InternalError", _wants_json(args))
         sys.exit(int(ExitCode.ENVIRONMENT))
+    if code == ExitCode.INTERRUPTED:  # typer turns Ctrl-C into Exit(130)
+        _report("interrupted", None, ExitCode.INTERRUPTED, "Interrupted", _wants_json(args))
+    if isinstance(code, int) and code:
+        sys.exit(code)
+
+
+def _is_usage_error(exc: Exception) -> bool:
+    # Click (vendored by typer, so not imported by name) signals bad flags and values this way.
+    return any(cls.__name__ == "UsageError" for cls in type(exc).__mro__)
+
+
+def _usage_error(exc: Exception, args: list[str]) -> None:
+    """A bad flag or value: exit 2; `error:` line, and the JSON document under --json."""
+    from agentops_lite.errors import ExitCode
+
+    ctx = getattr(exc, "ctx", None)
+    if type(exc).__name__ == "NoArgsIsHelpError":  # a bare group: its help, as before
+        exc.show()  # type: ignore[attr-defined]
+        sys.exit(int(ExitCode.USAGE))
+    message = str(exc.format_message())  # type: ignore[attr-defined]
+    hint = None
+    if ctx is not None:
+        hint = f"see `{ctx.command_path} {ctx.help_option_names[0]}`"
+    _report(message, hint, ExitCode.USAGE, "UsageError", _wants_json(args))
+    sys.exit(int(ExitCode.USAGE))
 
 
 def _report(message: str, hint: str | None, code: int, kind: str, json_doc: bool) -> None:

@@ -121,3 +121,75 @@ def test_cli_untrusted_text_cannot_inject_terminal_sequences(
     out = cli("plugins").stdout
     assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
     assert "[bold red]boom[/bold red]" in out  # shown literally, never interpreted
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("discover", "helm", "--limit", "0", "--json"),
+        ("plugins", "--no-such-flag", "--json"),
+        ("run", "list", "-n", "0", "--json"),
+        ("show", "--json"),
+    ],
+    ids=" ".join,
+)
+def test_cli_usage_error_under_json_is_one_json_document(
+    cli: Callable[..., Any], args: tuple[str, ...]
+) -> None:
+    result = cli(*args)
+    assert result.exit_code == 2
+    doc = json.loads(result.stdout)  # exactly one document, nothing else on stdout
+    assert doc["error"]["exit_code"] == 2 and doc["error"]["type"] == "UsageError"
+    lines = result.stderr.strip().splitlines()
+    assert lines[0].startswith("error: ") and len(lines) <= 2, result.stderr
+
+
+def test_cli_usage_error_and_bare_group_keep_their_text(cli: Callable[..., Any]) -> None:
+    result = cli("plugins", "--no-such-flag")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith("error: No such option")
+    assert "agentops-lite plugins -h" in result.stderr
+    bare = cli("run")
+    assert bare.exit_code == 2 and "Commands" in bare.stderr + bare.stdout
+    assert cli("--help").exit_code == 0 and cli("--version").exit_code == 0
+
+
+def test_cli_interrupt_is_an_error_line_and_json(
+    cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import agentops_lite.rank
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(agentops_lite.rank, "discover", interrupted)
+    result = cli("discover", "helm", "--json")
+    assert result.exit_code == 130
+    assert json.loads(result.stdout)["error"]["exit_code"] == 130
+    assert result.stderr.strip() == "error: interrupted"
+    human = cli("discover", "helm")
+    assert human.exit_code == 130 and human.stdout == ""
+    assert human.stderr.strip() == "error: interrupted"
+
+
+def test_cli_interrupt_while_loading_is_an_error_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import builtins
+
+    from agentops_lite import entry
+
+    real_import = builtins.__import__
+
+    def slow_import(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "agentops_lite.cli":
+            raise KeyboardInterrupt
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", slow_import)
+    monkeypatch.setattr(sys, "argv", ["agentops-lite", "discover", "helm", "--json"])
+    with pytest.raises(SystemExit) as stop:
+        entry.main()
+    out, err = capsys.readouterr()
+    assert stop.value.code == 130 and err == "error: interrupted\n"
+    assert json.loads(out)["error"]["exit_code"] == 130
