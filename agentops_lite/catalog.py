@@ -129,6 +129,12 @@ class Catalog:
                 else "see `agentops-lite marketplace list`"
             )
             raise NotFoundError(f"no marketplace {ident!r} in the catalog", hint=hint)
+        if len(rows) > 1 and rows[0][1] != ident:
+            # Only a declared name or source several share: picking one would be a guess.
+            shared = ", ".join(_marketplace(r).key for r in rows)
+            raise UsageError(
+                f"{ident!r} names several marketplaces: {shared}", hint="use one of their ids"
+            )
         return _marketplace(rows[0])
 
     def add_marketplace(

@@ -88,6 +88,20 @@ def test_catalog_marketplace_removed_during_refresh_does_not_stop_it(
         assert [m.key for m in cat.marketplaces()] == ["mb"]
 
 
+def test_catalog_ambiguous_declared_name_removes_nothing(
+    make_marketplace: Callable[..., Path], cli: Callable[..., object]
+) -> None:
+    for folder in ("one", "two", "three"):
+        add = cli("marketplace", "add", str(make_marketplace("dupe", folder=folder)))
+        assert add.exit_code == 0  # type: ignore[attr-defined]
+    assert cli("marketplace", "remove", "dupe").exit_code == 0  # type: ignore[attr-defined]
+    # `dupe` is now only a declared name, shared by two: removing either would be a guess.
+    again = cli("marketplace", "remove", "dupe")
+    assert again.exit_code == 2 and "dupe@three" in again.stderr  # type: ignore[attr-defined]
+    with Catalog.open() as cat:
+        assert [m.key for m in cat.marketplaces()] == ["dupe@three", "dupe@two"]
+
+
 def test_catalog_adding_twice_is_refused_and_changes_nothing(
     make_marketplace: Callable[..., Path], cli: Callable[..., object]
 ) -> None:
