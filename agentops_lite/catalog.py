@@ -19,6 +19,7 @@ from agentops_lite.models import (
     RefreshReport,
     RepoMetrics,
 )
+from agentops_lite.names import is_valid_id
 from agentops_lite.sources.base import LoadResult, SourceSpec, SpecKind
 
 
@@ -138,9 +139,17 @@ class Catalog:
         return _marketplace(rows[0])
 
     def add_marketplace(
-        self, spec: SourceSpec, origin: Origin = "user", key_hint: str | None = None
+        self,
+        spec: SourceSpec,
+        origin: Origin = "user",
+        key_hint: str | None = None,
+        *,
+        pin_key: bool = False,
     ) -> MarketplaceRecord:
-        """Register a source (not loaded yet). Adding the same source twice is an error."""
+        """Register a source (not loaded yet). Adding the same source twice is an error.
+
+        `pin_key`: `key_hint` is the user's choice of id and is kept (it must be free).
+        """
         existing = self.conn.execute(
             "SELECT key FROM marketplaces WHERE source_kind = ? AND source = ?",
             (spec.kind, spec.location),
@@ -150,10 +159,21 @@ class Catalog:
         base = key_hint or (spec.location if spec.kind != "local" else Path(spec.location).name)
         with db.write(self.conn):
             key = self._free_key(base or "marketplace")
+            if pin_key and key != key_hint:
+                raise UsageError(f"the id {key_hint!r} is taken", hint="choose another --name")
             self.conn.execute(
-                "INSERT INTO marketplaces (key, source, source_kind, origin, repo, ref, added_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (key, spec.location, spec.kind, origin, spec.repo, spec.ref, _iso(now())),
+                "INSERT INTO marketplaces (key, source, source_kind, origin, repo, ref, added_at, "
+                "key_pinned) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    key,
+                    spec.location,
+                    spec.kind,
+                    origin,
+                    spec.repo,
+                    spec.ref,
+                    _iso(now()),
+                    int(pin_key),
+                ),
             )
             # The catalog is now set up: first-use seeding (bootstrap.py) must not happen later.
             self.conn.execute("INSERT OR IGNORE INTO meta VALUES ('setup', ?)", (origin,))
@@ -199,11 +219,11 @@ class Catalog:
     def _store(self, mid: int, result: LoadResult) -> None:
         c = self.conn
         row = c.execute(
-            "SELECT source, repo, key, origin FROM marketplaces WHERE id = ?", (mid,)
+            "SELECT source, repo, key, origin, key_pinned FROM marketplaces WHERE id = ?", (mid,)
         ).fetchone()
         if row is None:
             raise NotFoundError(f"marketplace #{mid} was removed")
-        source, repo, old_key, origin = row
+        source, repo, old_key, origin, pinned = row
         if repo and origin != "embedded":
             # Live data of a repo replaces the embedded snapshot's copy, never the reverse.
             c.execute(
@@ -213,7 +233,8 @@ class Catalog:
             )
         m = result.manifest
         key = old_key
-        if m.name:
+        # A name Claude Code would refuse makes a useless id (and install command): keep ours.
+        if m.name and not pinned and is_valid_id(m.name):
             owner = repo.split("/")[0] if repo else Path(source).name
             # An id already derived from the declared name (`name`, `name@owner`, `name-2`) is
             # kept, so ids stay stable across refreshes; otherwise (e.g. a source added as

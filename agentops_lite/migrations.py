@@ -224,10 +224,16 @@ def m031_search_impact_order(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX search_postings_impact ON search_postings(term, weight DESC)")
 
 
+def m040_pinned_marketplace_id(db: sqlite3.Connection) -> None:
+    """`marketplace add --name`: an id the user chose is kept, whatever the manifest declares."""
+    db.execute("ALTER TABLE marketplaces ADD COLUMN key_pinned INTEGER NOT NULL DEFAULT 0")
+
+
 MIGRATIONS: list[Migration] = [
     m001_catalog,
     m010_search_index,
     m020_http_cache,
     m030_workflow_runs,
     m031_search_impact_order,
+    m040_pinned_marketplace_id,
 ]

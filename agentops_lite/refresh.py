@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Literal
 
 from agentops_lite.catalog import Catalog, now
-from agentops_lite.errors import AgentOpsError, NotFoundError, SourceError
+from agentops_lite.errors import AgentOpsError, NotFoundError, SourceError, UsageError
 from agentops_lite.models import MarketplaceRecord, RefreshOutcome, RefreshReport
+from agentops_lite.names import is_valid_id
 from agentops_lite.sources.base import LoadResult, SourceSpec
 from agentops_lite.sources.claude_code import (
     installed_plugins,
@@ -126,12 +127,21 @@ def add_source(
     from agentops_lite.sources.base import parse_source
 
     spec = parse_source(text)
+    if name is not None and not is_valid_id(name):
+        raise UsageError(
+            f"--name {name!r} is not a valid id",
+            hint="use letters, digits, '.', '_' and '-', starting with a letter or digit",
+        )
     if spec.kind == "local":
-        # Fail before registering anything when the folder holds no marketplace.
+        # Fail before registering anything when the folder holds no marketplace: bad input,
+        # so a usage error (exit 2), as for `validate`.
         from agentops_lite.sources.local import find_manifest
 
-        find_manifest(Path(spec.location))
-    record = catalog.add_marketplace(spec, origin="user", key_hint=name)
+        try:
+            find_manifest(Path(spec.location))
+        except SourceError as exc:
+            raise UsageError(exc.message, hint=exc.hint) from exc
+    record = catalog.add_marketplace(spec, origin="user", key_hint=name, pin_key=name is not None)
     if not load or spec.kind != "local":
         return record, None
     report = refresh(catalog, [record.key])

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel, Field
 
 from agentops_lite import db
-from agentops_lite.errors import NotFoundError
+from agentops_lite.errors import NotFoundError, UsageError
 from agentops_lite.workflow.model import Workflow, dump
 from agentops_lite.workflow.runner import new_run, terminal
 from agentops_lite.workflow.state import RunState, actions
@@ -113,6 +113,8 @@ def start(cat: Catalog, wf: Workflow, inputs: dict[str, Any], source: str | None
 
 def resolve_id(cat: Catalog, ident: str) -> str:
     """An exact run id, a unique prefix of one, or `last` (the newest run)."""
+    if not ident.strip():
+        raise UsageError("empty run id", hint="see `agentops-lite run list`")
     if ident == "last":
         row = cat.conn.execute("SELECT id FROM runs ORDER BY created_at DESC LIMIT 1").fetchone()
     else:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from agentops_lite.catalog import Catalog
 from agentops_lite.manifest import parse_marketplace
 from agentops_lite.sources.base import LoadResult, SourceSpec
@@ -27,3 +29,41 @@ def test_catalog_disambiguated_key_stays_stable_across_refreshes() -> None:
         assert cat.store_load(b.id, _result("same")).key == "same@b"
         assert cat.store_load(b.id, _result("same")).key == "same@b"
         assert cat.store_load(a.id, _result("same")).key == "same"
+
+
+def test_catalog_name_option_pins_the_id(make_marketplace, cli) -> None:  # type: ignore[no-untyped-def]
+    root = make_marketplace(
+        "declared-name", plugins=[{"name": "a", "source": "./a"}], files={"a/x.md": ""}
+    )
+    result = cli("marketplace", "add", str(root), "--name", "mine", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["marketplace"]["key"] == "mine"
+    assert cli("refresh").exit_code == 0
+    listing = json.loads(cli("marketplace", "list", "--json").stdout)["marketplaces"]
+    assert [(m["key"], m["name"]) for m in listing] == [("mine", "declared-name")]
+    # `/plugin install` still uses the declared name.
+    plugins = json.loads(cli("plugins", "--json").stdout)["plugins"]
+    assert plugins[0]["install"] == "/plugin install a@declared-name"
+
+
+def test_catalog_name_option_rejects_bad_or_taken_ids(make_marketplace, cli) -> None:  # type: ignore[no-untyped-def]
+    one = make_marketplace("m-one", folder="one")
+    two = make_marketplace("m-two", folder="two")
+    bad = cli("marketplace", "add", str(one), "--name", "bad name!")
+    assert bad.exit_code == 2 and "not a valid id" in bad.stderr
+    assert cli("marketplace", "add", str(one), "--name", "taken").exit_code == 0
+    clash = cli("marketplace", "add", str(two), "--name", "taken")
+    assert clash.exit_code == 2 and "taken" in clash.stderr
+    listing = json.loads(cli("marketplace", "list", "--json").stdout)["marketplaces"]
+    assert [m["key"] for m in listing] == ["taken"]
+
+
+def test_catalog_missing_folder_is_a_usage_error(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    result = cli("marketplace", "add", str(tmp_path / "nowhere"))
+    assert result.exit_code == 2 and "does not exist" in result.stderr
+
+
+def test_catalog_invalid_declared_name_does_not_become_the_id() -> None:
+    with Catalog.open() as cat:
+        record = cat.add_marketplace(SourceSpec(kind="github", location="o/r"))
+        assert cat.store_load(record.id, _result("bad name [x]")).key == "o/r"

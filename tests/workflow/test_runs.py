@@ -249,3 +249,9 @@ def test_runs_unreadable_file_or_bad_input_is_a_usage_error(cli: Cli, tmp_path: 
     r = cli("run", "start", example, "--input", "a=1", "--input", "a.b=2")
     assert r.exit_code == 2 and "clashes" in r.stderr
     assert ok(cli("run", "list", "--json"))["runs"] == []
+
+
+def test_runs_empty_run_id_is_a_usage_error(cli: Cli) -> None:
+    result = cli("run", "next", "", "--json")
+    assert result.exit_code == 2 and "empty run id" in result.stderr
+    assert json.loads(result.stdout)["error"]["type"] == "UsageError"
