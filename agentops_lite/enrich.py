@@ -313,17 +313,3 @@ def enrich_manifest(
         comps, comp_probs = collect_components(tree, plugin_dir, fields, entry_path, pj_raw)
         enriched.append(_merge(entry, pj, comps, probs + comp_probs))
     return manifest.model_copy(update={"plugins": tuple(enriched)})
-
-
-def inline_components(entry: PluginEntry) -> PluginEntry:
-    """Components declared inline in an entry whose files we cannot read (non-relative sources)."""
-
-    class _NoTree:
-        def read_bytes(self, path: str, max_bytes: int) -> bytes | None:
-            return None
-
-        def list_dir(self, path: str) -> list[str] | None:
-            return None
-
-    comps, _ = collect_components(_NoTree(), "", entry.raw, f"plugins[{entry.index}]")
-    return entry.model_copy(update={"components": tuple(comps)}) if comps else entry

@@ -56,7 +56,7 @@ def store_result(
         return _outcome(record, "error", "removed from the catalog during the refresh")
 
 
-def load_local_record(catalog: Catalog, record: MarketplaceRecord) -> LoadResult:
+def load_local_record(record: MarketplaceRecord) -> LoadResult:
     from agentops_lite.sources.local import load_local
 
     return load_local(Path(record.source), repo=record.repo)
@@ -81,7 +81,7 @@ def refresh(
         result: LoadResult | AgentOpsError
         try:
             if record.source_kind == "local":
-                result = load_local_record(catalog, record)
+                result = load_local_record(record)
             elif record.source_kind == "embedded":
                 from agentops_lite.snapshot import load_embedded
 
@@ -171,7 +171,7 @@ def import_claude(catalog: Catalog) -> tuple[list[RefreshOutcome], int]:
                 )
         result: LoadResult | AgentOpsError
         try:
-            result = load_local_record(catalog, catalog.marketplace(record.key))
+            result = load_local_record(catalog.marketplace(record.key))
         except AgentOpsError as exc:
             result = exc
         outcomes.append(store_result(catalog, record, result))

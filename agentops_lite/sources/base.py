@@ -42,10 +42,6 @@ class SourceSpec:
             return f"{self.location}@{self.ref}"
         return self.location
 
-    def claude_add_arg(self) -> str:
-        """What to pass to `/plugin marketplace add` for this source."""
-        return self.display()
-
 
 class LoadResult(BaseModel):
     """A loaded marketplace, ready to be stored."""
@@ -71,8 +67,7 @@ def _looks_local(text: str) -> bool:
         text.startswith(("./", "../", "/", "~", ".\\"))
         or text in (".", "..")
         or re.match(r"^[A-Za-z]:[\\/]", text) is not None
-        or text.endswith("marketplace.json")
-        and "://" not in text
+        or (text.endswith("marketplace.json") and "://" not in text)
     )
 
 

@@ -74,8 +74,8 @@ def test_catalog_marketplace_removed_during_refresh_does_not_stop_it(
         add_source(cat, str(b))
         load = refresh_module.load_local_record
 
-        def load_then_other_process_removes(catalog: Catalog, record: object) -> object:
-            result = load(catalog, record)  # type: ignore[arg-type]
+        def load_then_other_process_removes(record: object) -> object:
+            result = load(record)  # type: ignore[arg-type]
             if getattr(record, "key", None) == "ma":
                 with Catalog.open() as other:
                     other.remove_marketplace("ma")
