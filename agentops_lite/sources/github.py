@@ -204,9 +204,19 @@ class GitHubLoader:
 
     async def load(self, spec: SourceSpec, *, force: bool = False) -> LoadResult:
         repo = spec.location
-        (manifest_body, manifest_same), (metrics, repo_same, pushed_before) = await asyncio.gather(
-            self.fetch_manifest(repo, spec.ref), self.fetch_metrics(repo)
+        # Both requests always run to completion: a plain gather would leave the sibling of a
+        # failed request running unawaited, and asyncio.run then cancels it mid-connection,
+        # leaking its socket.
+        manifest_or_error, metrics_or_error = await asyncio.gather(
+            self.fetch_manifest(repo, spec.ref), self.fetch_metrics(repo), return_exceptions=True
         )
+        for outcome in (manifest_or_error, metrics_or_error):
+            if isinstance(outcome, BaseException):
+                raise outcome
+        assert not isinstance(manifest_or_error, BaseException)
+        assert not isinstance(metrics_or_error, BaseException)
+        manifest_body, manifest_same = manifest_or_error
+        metrics, repo_same, pushed_before = metrics_or_error
         manifest = parse_marketplace(manifest_body, repo=repo)
         unchanged = manifest_same and (
             repo_same or (pushed_before is not None and metrics.pushed_at == _date(pushed_before))

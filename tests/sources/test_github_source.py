@@ -161,3 +161,21 @@ def test_url_source_and_revalidation(fake: FakeGitHub) -> None:
     assert second.not_modified
     # localhost is not a configured GitHub host: the token never went there.
     assert all(h.authorization is None for h in fake.hits)
+
+
+def test_failed_manifest_leaves_no_request_running(fake: FakeGitHub) -> None:
+    # The manifest fails at once while the repo metadata is still in flight: the load must wait
+    # for it instead of leaving an orphan request that asyncio.run later cancels mid-socket.
+    fake.fault("/raw/acme/tools/*", "not-found")
+    fake.fault("/api/repos/acme/tools/contents/*", "not-found")
+    fake.fault("/api/repos/acme/tools", "hang", seconds=0.5, times=1)
+
+    async def go() -> tuple[list[LoadResult | SourceError], int]:
+        async with HttpClient(fast_config(fake)) as c:
+            results = await fetch_many([TOOLS], client=c)
+            pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            return results, len(pending)
+
+    (err,), pending = asyncio.run(go())
+    assert isinstance(err, SourceError) and "has no .claude-plugin/marketplace.json" in err.message
+    assert pending == 0
