@@ -210,7 +210,8 @@ class GitHubLoader:
         manifest_or_error, metrics_or_error = await asyncio.gather(
             self.fetch_manifest(repo, spec.ref), self.fetch_metrics(repo), return_exceptions=True
         )
-        for outcome in (manifest_or_error, metrics_or_error):
+        # A missing repo (its metadata) explains a missing manifest, so it is reported first.
+        for outcome in (metrics_or_error, manifest_or_error):
             if isinstance(outcome, BaseException):
                 raise outcome
         assert not isinstance(manifest_or_error, BaseException)
