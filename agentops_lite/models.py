@@ -202,6 +202,9 @@ class RefreshReport(_Frozen):
     outcomes: tuple[RefreshOutcome, ...]
     offline: bool = False
     rate_limited_until: datetime | None = None
+    # Install counts read from Claude Code (`claude plugin list --json --available`); None when
+    # `claude` is not on PATH or printed none.
+    install_counts: int | None = None
 
     @property
     def failed(self) -> list[RefreshOutcome]:

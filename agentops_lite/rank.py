@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 import re
+import statistics
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
@@ -145,17 +147,32 @@ def flags_of(r: PluginRecord, now: datetime, aliases: int) -> list[str]:
 
 
 def combine(
-    relevance: float, signals: dict[str, float | None], weights: dict[str, float]
+    relevance: float,
+    signals: dict[str, float | None],
+    weights: dict[str, float],
+    typical: dict[str, float | None] | None = None,
 ) -> tuple[float, list[str]]:
-    """Score and notes. Missing signals' weight is spread over the present ones (relevance too);
-    popularity counts only as far as the plugin matches (it is multiplied by relevance)."""
-    present = {k: v for k, v in signals.items() if v is not None}
+    """Score and notes; popularity counts only as far as the plugin matches (times relevance).
+
+    A signal this plugin lacks takes `typical[signal]` (the median over the other candidates
+    that have it): unknown is neither a penalty nor a bonus next to plugins that have data.
+    When no candidate has it, its weight is spread over the rest (relevance included)."""
+    typical = typical or {}
+    present: dict[str, float] = {}
+    notes: list[str] = []
+    for k, v in signals.items():
+        if v is not None:
+            present[k] = v
+        elif typical.get(k) is not None:
+            present[k] = float(typical[k] or 0.0)
+            notes.append(
+                f"no {k} data: counted at the median of the other results ({present[k]:.2f})"
+            )
     missing = [k for k in signals if k not in present]
     share = sum(weights[k] for k in present) + weights["relevance"]
     scale = 1.0 / share if share else 1.0
     score = weights["relevance"] * scale * relevance
     score += sum(weights[k] * scale * v * relevance for k, v in present.items())
-    notes = []
     if missing:
         notes.append(
             f"no {', '.join(missing)} data: their weight was spread over "
@@ -243,6 +260,7 @@ def discover(
     )
     from agentops_lite.rank_pool import aliases_of, matched_concepts
 
+    scorer = Scorer(weights, half_life_days, now).with_typical([g for g, _ in pool.groups])
     chosen: list[tuple[float, list[PluginRecord], float]] = []
     for group, rel in pool.groups:
         # Popularity is multiplied by relevance, so no score exceeds its relevance: once the
@@ -253,7 +271,7 @@ def discover(
             continue
         if min_stars is not None and (group[0].stars or 0) < min_stars:
             continue
-        chosen.append((_score(group, rel, weights, half_life_days, now)[0], group, rel))
+        chosen.append((scorer.score(group, rel)[0], group, rel))
         chosen.sort(key=lambda c: -c[0])
     chosen = chosen[:limit]
     ids = [g[0].id for _, g, _ in chosen]
@@ -269,9 +287,7 @@ def discover(
             matched.get(best.id, []),
             aliases.get(best.id, 0),
             pool.repos,
-            weights,
-            half_life_days,
-            now,
+            scorer,
         )
         hits.append(hit if explain else hit.model_copy(update={"explain": None}))
     return DiscoverResult(
@@ -286,29 +302,47 @@ def discover(
     )
 
 
-def _score(
-    group: list[PluginRecord],
-    rel: float,
-    weights: dict[str, float],
-    half_life: float,
-    now: datetime,
-) -> tuple[
-    float, list[str], dict[str, float | None], tuple[int | None, datetime | None, int | None]
-]:
-    """Score (flag penalties included), explanation notes, signals and raw metrics of a group."""
-    stars = max((r.stars for r in group if r.stars is not None), default=None)
-    pushed = max((r.pushed_at for r in group if r.pushed_at is not None), default=None)
-    known = [r.installs for r in group if r.installs is not None]
-    installs = sum(known) if known else None
-    signals = {
-        "stars": star_signal(stars),
-        "recency": recency_signal(pushed, now, half_life),
-        "installs": install_signal(installs),
-    }
-    score, notes = combine(rel, signals, weights)
-    for flag in flags_of(group[0], now, 0):
-        score *= FLAG_PENALTY.get(flag, 1.0)
-    return score, notes, signals, (stars, pushed, installs)
+@dataclass(frozen=True)
+class Scorer:
+    """How a query's candidates are scored: weights, recency half-life, and the typical value of
+    each popularity signal among the candidates that have it (see `combine`)."""
+
+    weights: dict[str, float]
+    half_life: float
+    now: datetime
+    typical: dict[str, float | None] = field(default_factory=dict)
+
+    def with_typical(self, groups: Sequence[Sequence[PluginRecord]]) -> Scorer:
+        known: dict[str, list[float]] = {k: [] for k in SIGNALS[1:]}
+        for group in groups:
+            for k, v in self.signals(group)[0].items():
+                if v is not None:
+                    known[k].append(v)
+        typical = {k: statistics.median(v) if v else None for k, v in known.items()}
+        return Scorer(self.weights, self.half_life, self.now, typical)
+
+    def signals(
+        self, group: Sequence[PluginRecord]
+    ) -> tuple[dict[str, float | None], tuple[int | None, datetime | None, int | None]]:
+        """Popularity signals of a group of listings, and the raw metrics behind them."""
+        stars = max((r.stars for r in group if r.stars is not None), default=None)
+        pushed = max((r.pushed_at for r in group if r.pushed_at is not None), default=None)
+        known = [r.installs for r in group if r.installs is not None]
+        installs = sum(known) if known else None
+        signals = {
+            "stars": star_signal(stars),
+            "recency": recency_signal(pushed, self.now, self.half_life),
+            "installs": install_signal(installs),
+        }
+        return signals, (stars, pushed, installs)
+
+    def score(self, group: Sequence[PluginRecord], rel: float) -> tuple[float, list[str]]:
+        """Score (flag penalties included) and explanation notes of a group."""
+        signals, _ = self.signals(group)
+        score, notes = combine(rel, signals, self.weights, self.typical)
+        for flag in flags_of(group[0], self.now, 0):
+            score *= FLAG_PENALTY.get(flag, 1.0)
+        return score, notes
 
 
 def _hit(
@@ -318,12 +352,11 @@ def _hit(
     matched: list[str],
     aliases: int,
     repos: dict[str, str | None],
-    weights: dict[str, float],
-    half_life: float,
-    now: datetime,
+    scorer: Scorer,
 ) -> Hit:
-    score, notes, signals, (stars, pushed, installs) = _score(group, rel, weights, half_life, now)
-    flags = flags_of(best, now, aliases)
+    score, notes = scorer.score(group, rel)
+    signals, (stars, pushed, installs) = scorer.signals(group)
+    flags = flags_of(best, scorer.now, aliases)
     options = [option_for(r, repos) for r in group]
     lines = [f"relevance {rel:.2f}: matched {', '.join(matched) or 'nothing'}", *notes]
     lines += [f"flag {f}: score x{FLAG_PENALTY[f]}" for f in flags if f in FLAG_PENALTY]

@@ -12,6 +12,7 @@ from agentops_lite.models import MarketplaceRecord, RefreshOutcome, RefreshRepor
 from agentops_lite.names import is_valid_id
 from agentops_lite.sources.base import LoadResult, SourceSpec
 from agentops_lite.sources.claude_code import (
+    install_counts,
     installed_plugins,
     known_marketplaces,
     manifest_location,
@@ -178,3 +179,17 @@ def import_claude(catalog: Catalog) -> tuple[list[RefreshOutcome], int]:
     installed = installed_plugins()
     catalog.set_installed((i.plugin, i.marketplace, i.scope, i.version) for i in installed)
     return outcomes, len(installed)
+
+
+def import_install_counts(catalog: Catalog) -> int | None:
+    """Store the install counts Claude Code knows for its marketplaces' plugins.
+
+    Claude Code caches them from its own plugin-stats download; `claude plugin list --json
+    --available` prints them as `installCount`. Returns how many were stored, or None when
+    `claude` is missing or knew none (the ranker then treats installs as unknown).
+    """
+    rows = install_counts()
+    if not rows:
+        return None
+    catalog.set_install_counts(rows)
+    return len(rows)

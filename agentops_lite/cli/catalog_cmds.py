@@ -26,6 +26,8 @@ def refresh(
     With no names, the default marketplaces served from the built-in snapshot are fetched live
     from GitHub when it answers (each success replaces its snapshot copy).
 
+    Also reads the install counts Claude Code knows, when `claude` is on PATH.
+
     Exit code 3 when some sources failed and others succeeded.
 
     Examples:
@@ -35,6 +37,7 @@ def refresh(
     from agentops_lite import render
     from agentops_lite.bootstrap import refresh_all
     from agentops_lite.errors import PartialFailure, SourceError
+    from agentops_lite.refresh import import_install_counts
     from agentops_lite.refresh import refresh as run
 
     kept_snapshot = None
@@ -48,6 +51,7 @@ def refresh(
                 concurrency=concurrency,
                 progress=bar,
             )
+        report = report.model_copy(update={"install_counts": import_install_counts(cat)})
     if kept_snapshot:
         render.warn(f"{kept_snapshot}: the default marketplaces stay on the built-in snapshot")
     if json_:
@@ -56,6 +60,8 @@ def refresh(
         from agentops_lite.cli.views import outcome_table
 
         outcome_table(report.outcomes)
+        if report.install_counts:
+            render.note(f"install counts from Claude Code for {report.install_counts} plugin(s)")
     failed = report.failed
     if report.rate_limited_until:
         render.warn(

@@ -88,21 +88,25 @@ def import_claude(json_: JsonOpt = False) -> None:
     """Add every marketplace Claude Code knows (from its local copies) and mark installed plugins.
 
     Reads $CLAUDE_CONFIG_DIR (default ~/.claude)/plugins/known_marketplaces.json and
-    installed_plugins.json. Works offline.
+    installed_plugins.json, and the install counts `claude plugin list --json --available`
+    prints when `claude` is on PATH (they feed the installs signal of `discover`). Works offline.
 
     Example:
       agentops-lite marketplace import-claude
     """
     from agentops_lite import render
     from agentops_lite.refresh import import_claude as run
+    from agentops_lite.refresh import import_install_counts
 
     with catalog() as cat:
         outcomes, installed = run(cat)
+        counts = import_install_counts(cat)
     if json_:
         render.emit_json(
             {
                 "marketplaces": [o.model_dump(mode="json") for o in outcomes],
                 "installed_plugins": installed,
+                "install_counts": counts,
             }
         )
         return
@@ -110,3 +114,5 @@ def import_claude(json_: JsonOpt = False) -> None:
 
     outcome_table(outcomes)
     render.note(f"{len(outcomes)} marketplace(s) imported; {installed} installed plugin(s) marked")
+    if counts:
+        render.note(f"install counts from Claude Code for {counts} plugin(s)")

@@ -139,6 +139,8 @@ def install_counts(timeout: float = 20.0) -> list[tuple[str, str, int]]:
         if not isinstance(item, dict):
             continue
         count, name, mkt = item.get("installCount"), item.get("name"), item.get("marketplaceName")
-        if isinstance(count, int) and isinstance(name, str) and isinstance(mkt, str):
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            continue  # JSON true is an int to Python; a negative count is no count
+        if isinstance(name, str) and isinstance(mkt, str):
             out.append((name, mkt, count))
     return out

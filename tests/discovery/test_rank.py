@@ -50,6 +50,20 @@ def test_discover_relevance_gate_drops_non_matches(fixture_catalog: Callable[...
     assert "pr-reviewer" not in names(cat, "kubernetes helm")
 
 
+def test_combine_counts_an_unknown_signal_at_the_typical_value() -> None:
+    w = parse_weights(None)
+    signals: dict[str, float | None] = {"stars": 0.5, "recency": None, "installs": None}
+    typical: dict[str, float | None] = {"stars": 0.4, "recency": 0.8, "installs": None}
+    score, notes = combine(1.0, signals, w, typical)
+    # recency takes the typical 0.8; installs (nobody has it) is spread over the rest.
+    assert score == pytest.approx((0.4 + 0.2 * 0.5 + 0.2 * 0.8) / 0.8)
+    assert any("recency" in n and "median" in n for n in notes)
+    assert any("no installs data" in n and "spread" in n for n in notes)
+    known, _ = combine(1.0, {"stars": 0.5, "recency": 0.9, "installs": None}, w, typical)
+    worse, _ = combine(1.0, {"stars": 0.5, "recency": 0.7, "installs": None}, w, typical)
+    assert worse < score < known  # unknown ranks between better and worse known values
+
+
 def test_combine_spreads_missing_signals_and_gates_popularity() -> None:
     w = parse_weights(None)
     score, notes = combine(1.0, {"stars": None, "recency": None, "installs": None}, w)
