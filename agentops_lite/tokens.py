@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 
 _TOKEN_RE = re.compile(r"[a-z0-9]+(?:[.+#][a-z0-9]+)*[+#]*")
+_POSSESSIVE_RE = re.compile(r"(?<=[a-z0-9])['\u2019]s\b")  # "company's" is "company", not + "s"
 
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before
@@ -83,7 +84,7 @@ def stem(word: str) -> str:
 def raw_tokens(text: str) -> list[str]:
     """Lower-case word tokens; snake/kebab-case are split, dotted names kept whole and split."""
     out: list[str] = []
-    for tok in _TOKEN_RE.findall(text.lower()):
+    for tok in _TOKEN_RE.findall(_POSSESSIVE_RE.sub("", text.lower())):
         out.append(tok)
         if "." in tok:  # next.js -> next.js, nextjs, next, js
             out.append(tok.replace(".", ""))

@@ -137,3 +137,17 @@ def test_rank_does_not_import_typer_or_rich() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_possessive_s_is_not_a_query_word() -> None:
+    from agentops_lite.tokens import raw_tokens, terms
+
+    assert raw_tokens("a company's model and Claude\u2019s tools") == [
+        "a",
+        "company",
+        "model",
+        "and",
+        "claude",
+        "tools",
+    ]
+    assert terms("the team's plugin's docs") == ["team", "plugin", "docs"]
