@@ -56,6 +56,43 @@ def run_discover(cat: Any, queries: list[dict[str, Any]]) -> tuple[Run, list[flo
     return runs, times
 
 
+def add_workflows(cat: Any, queries: list[dict[str, Any]], runs: Run) -> dict[str, float]:
+    """Plan a workflow for each multi-need query (`workflow plan`), hand its plugins to score.py
+    as the run's "workflow" (scored as combo coverage); returns the share of picks graded >= 2."""
+    from agentops_lite.workflow.model import StepNode
+    from agentops_lite.workflow.planner import plan
+
+    def steps(node: Any) -> list[StepNode]:
+        if isinstance(node, StepNode):
+            return [node]
+        out: list[StepNode] = []
+        for attr in ("steps", "branches", "then", "else_", "aggregate"):
+            child = getattr(node, attr, None)
+            for c in child if isinstance(child, list) else [child] if child is not None else []:
+                out += steps(c)
+        return out
+
+    precision: dict[str, float] = {}
+    for q in queries:
+        if not q.get("combo"):
+            continue
+        used = [s for s in steps(plan(cat, q["query"])) if s.plugin]
+        runs[q["id"]]["workflow"] = [
+            {"plugin": s.plugin, "marketplace": s.marketplace or ""} for s in used
+        ]
+        grades = [_grade(q, s.marketplace or "", s.plugin or "") for s in used]
+        precision[q["id"]] = sum(g >= 2 for g in grades) / len(grades) if grades else 0.0
+    return precision
+
+
+def _grade(q: dict[str, Any], marketplace: str, plugin: str) -> int:
+    """The grade of one pick (the catalog key's declared-name prefix, as score.py matches it)."""
+    return max(
+        (g for k, g in q["relevant"].items() if k == f"{marketplace.split('@')[0]}/{plugin}"),
+        default=0,
+    )
+
+
 def run_substring(records: list[Any], queries: list[dict[str, Any]]) -> Run:
     """Baseline (a): every query word is a substring of the listing's text; most stars first."""
     texts = [
@@ -107,6 +144,7 @@ def main() -> int:
     try:
         records = cat.plugins()
         ours, times = run_discover(cat, queries)
+        precision = add_workflows(cat, queries, ours)
         results = {
             "discover": score_runs(queries, ours, names),
             "substring+stars": score_runs(queries, run_substring(records, queries), names),
@@ -135,6 +173,13 @@ def main() -> int:
     print("discover by kind:")
     for kind, m in sorted(results["discover"]["by_kind"].items()):
         print(f"  {kind:<11}" + "".join(f"{m[k]:>11.3f}" for k in metrics))
+    multi = results["discover"]["by_kind"].get("multi-need", {})
+    if precision:
+        share = sum(precision.values()) / len(precision)
+        print(
+            f"workflow plan on {len(precision)} multi-need queries: combo coverage "
+            f"{multi.get('combo_coverage', 0):.3f}, picks graded >= 2: {share:.3f}"
+        )
     times.sort()
     print(f"discover latency on the corpus: p50 {times[len(times) // 2] * 1000:.1f} ms")
     if a.per_query:

@@ -3,6 +3,8 @@
 Shape: plan → code → build, then the analysis stages (test, review, security, docs) in parallel,
 then a gate on the tests: `then` deploys (retried once, rolled back on failure) and monitors,
 `else` debugs and fixes. Stages without a pick are left out; with no tests there is no gate.
+Plugins come from `prime`: its primary pick does the core work, its complementary picks take
+their stages, and stages the intent never named get a plugin only when one fits its topic.
 """
 
 from __future__ import annotations
@@ -238,27 +240,56 @@ def keyword_picks(
 def ranked_picks(
     catalog: Catalog, intent: str, stages: Sequence[str]
 ) -> list[tuple[str, PluginRecord | None]] | None:
-    """One plugin per stage from discovery's ranking, when that module is available."""
+    """Plugins per stage from `prime` (None when discovery is not available).
+
+    The primary pick (the best plugin for the whole intent) does the core work as a `code`
+    step; each stage takes prime's complementary pick, else the best unused plugin for the
+    stage's own search (stages the planner adds, such as review, that the intent never named).
+    """
     import importlib
 
     try:
-        rank = importlib.import_module("agentops_lite.rank")
+        prime = importlib.import_module("agentops_lite.prime")
     except ImportError:
         return None
     from agentops_lite.catalog_read import query_plugins
+    from agentops_lite.intent import analyse, stage_query
+    from agentops_lite.rank import discover
+    from agentops_lite.tokens import stem
 
-    used: set[int] = set()
-    picks: list[tuple[str, PluginRecord | None]] = []
+    kit = prime.prime(catalog, intent)
+    chosen = {p.stage: p.chosen for p in kit.stage_picks if p.chosen is not None}
+    primary = kit.primary[0] if kit.primary else None
+    # The same plugin listed in two marketplaces is one plugin: compare names, not rows.
+    used = {h.plugin.lower() for h in chosen.values()} | (
+        {primary.plugin.lower()} if primary else set()
+    )
+    parsed = analyse(intent)
+    topic = {stem(w) for w in parsed.keywords}
+    ids: list[tuple[str, int | None]] = []
     for stage in stages:
-        result = rank.discover(catalog, f"{STAGE_TERMS[stage]} {intent}", limit=5)
-        hit = next((h for h in result.results if h.plugin_id not in used), None)
-        record = None
+        hit = chosen.get(stage)
+        if hit is None:
+            found = discover(catalog, stage_query(stage, parsed), limit=5).results
+            # A stage the intent never named (review, say) takes only a plugin that fits the
+            # intent's topic; a generic one would be noise, so the step stays instructions.
+            hit = next(
+                (
+                    h
+                    for h in found
+                    if h.plugin.lower() not in used
+                    and (stage in parsed.stages or topic & {stem(m) for m in h.matched})
+                ),
+                None,
+            )
         if hit is not None:
-            used.add(hit.plugin_id)
-            found = query_plugins(catalog.conn, ids=[hit.plugin_id])
-            record = found[0] if found else None
-        picks.append((stage, record))
-    return picks
+            used.add(hit.plugin.lower())
+        ids.append((stage, hit.plugin_id if hit else None))
+    if primary is not None and all(pid != primary.plugin_id for _, pid in ids):
+        ids.insert(0, ("code", primary.plugin_id))
+    wanted = [pid for _, pid in ids if pid is not None]
+    records = {r.id: r for r in query_plugins(catalog.conn, ids=wanted)} if wanted else {}
+    return [(stage, records.get(pid) if pid else None) for stage, pid in ids]
 
 
 def plan(catalog: Catalog, intent: str) -> Workflow:
@@ -269,6 +300,21 @@ def plan(catalog: Catalog, intent: str) -> Workflow:
         picks = keyword_picks(catalog.plugins(), intent, stages)
     fixer = None
     if "test" in stages:
-        found = ranked_picks(catalog, "debug fix failing tests " + intent, ["code"])
-        fixer = found[0][1] if found else None
+        fixer = _debugger(catalog, intent, {r.name.lower() for _, r in picks if r is not None})
     return build(intent, picks, fixer=fixer)
+
+
+def _debugger(catalog: Catalog, intent: str, used: set[str]) -> PluginRecord | None:
+    """The plugin that debugs failing tests for this intent's project (not one already used)."""
+    try:
+        from agentops_lite.intent import analyse
+        from agentops_lite.rank import discover
+    except ImportError:
+        return None
+    from agentops_lite.catalog_read import query_plugins
+
+    topic = " ".join(analyse(intent).keywords[:4])
+    found = discover(catalog, f"debug fix failing tests {topic}", limit=10).results
+    hit = next((h for h in found if h.plugin.lower() not in used), None)
+    records = query_plugins(catalog.conn, ids=[hit.plugin_id]) if hit else []
+    return records[0] if records else None

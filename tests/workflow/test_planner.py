@@ -103,3 +103,40 @@ def test_planner_cli_plan_writes_a_valid_file(
     assert r.exit_code == 0, r.stdout + r.stderr
     r = cli("run", "start", str(out), "--json")
     assert r.exit_code == 0, r.stdout + r.stderr
+
+
+def _steps(node: object) -> list[StepNode]:
+    if isinstance(node, StepNode):
+        return [node]
+    out: list[StepNode] = []
+    for attr in ("steps", "branches", "then", "else_", "aggregate"):
+        child = getattr(node, attr, None)
+        for c in child if isinstance(child, list) else [child] if child is not None else []:
+            out += _steps(c)
+    return out
+
+
+def test_planner_puts_the_primary_pick_to_work_and_no_generic_filler(
+    fixture_catalog: list[PluginRecord], make_marketplace: Callable[..., Path]
+) -> None:
+    scraper = {
+        "name": "web-scraper",
+        "source": "./plugins/web-scraper",
+        "description": "Scrape product data from websites into tables",
+        "keywords": ["scraping", "crawl"],
+    }
+    files = {"plugins/web-scraper/commands/scrape.md": "---\ndescription: Scrape\n---\nx"}
+    with Catalog.open() as cat:
+        for name in ("mirror-a", "mirror-b"):  # the same plugin listed twice
+            add_source(cat, str(make_marketplace(name, plugins=[scraper], files=files)))
+        wf = planner.plan(cat, "scrape product data from websites")
+    assert check(dump(wf)).ok
+    steps = _steps(wf)
+    used = [s.plugin for s in steps if s.plugin]
+    # The intent names no lifecycle stage: the best plugin for it does the core work, once.
+    assert used.count("web-scraper") == 1
+    core = next(s for s in steps if s.plugin == "web-scraper")
+    assert core.command == "scrape"
+    # Review is always planned, but no review plugin fits "scrape product data": instructions.
+    review = next(s for s in steps if s.id.startswith("review"))
+    assert review.plugin is None
