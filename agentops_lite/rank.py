@@ -166,7 +166,7 @@ def combine(
         elif typical.get(k) is not None:
             present[k] = float(typical[k] or 0.0)
             notes.append(
-                f"no {k} data: counted at the median of the other results ({present[k]:.2f})"
+                f"no {k} data: counted at the median of the other candidates ({present[k]:.2f})"
             )
     missing = [k for k in signals if k not in present]
     share = sum(weights[k] for k in present) + weights["relevance"]

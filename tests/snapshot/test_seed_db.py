@@ -56,9 +56,14 @@ def test_seeded_fast_and_slow_first_runs_give_the_same_answer(
     slow = _discover(cli, query)
     assert _seeded_from(db_path()) is None
     without_seed = json.loads(cli("defaults", "status", "--json").stdout)
-    assert [(r["plugin"], r["marketplace"], r["score"]) for r in fast["results"]] == [
-        (r["plugin"], r["marketplace"], r["score"]) for r in slow["results"]
+    assert [(r["plugin"], r["marketplace"]) for r in fast["results"]] == [
+        (r["plugin"], r["marketplace"]) for r in slow["results"]
     ]
+    # Recency decays with the clock between the two runs: a score on a rounding edge may
+    # differ in its last printed digit, nothing more.
+    assert [r["score"] for r in fast["results"]] == pytest.approx(
+        [r["score"] for r in slow["results"]], abs=2e-4
+    )
     assert fast["catalog"]["plugins"] == slow["catalog"]["plugins"] > 2000
     assert with_seed["embedded"] == without_seed["embedded"]
 
