@@ -26,6 +26,9 @@ STALE_DAYS = 365
 STAR_SCALE = 10_000  # stars at which the signal reaches 1 (log scale)
 INSTALL_SCALE = 100_000
 FLAG_PENALTY = {"archived": 0.5, "manifest-errors": 0.8, "stale": 0.9}
+# The typical value of a signal (what a plugin without it counts at) comes from this many of the
+# best-matching candidates: a fixed set, so no score depends on --limit or on the filters.
+TYPICAL_PEERS = 40
 
 
 class _Out(BaseModel):
@@ -154,9 +157,9 @@ def combine(
 ) -> tuple[float, list[str]]:
     """Score and notes; popularity counts only as far as the plugin matches (times relevance).
 
-    A signal this plugin lacks takes `typical[signal]` (the median over the other candidates
-    that have it): unknown is neither a penalty nor a bonus next to plugins that have data.
-    When no candidate has it, its weight is spread over the rest (relevance included)."""
+    A signal this plugin lacks takes `typical[signal]` (its median over the best-matching
+    candidates that have it): unknown is neither a penalty nor a bonus next to plugins with
+    data. When no candidate has it, its weight is spread over the rest (relevance included)."""
     typical = typical or {}
     present: dict[str, float] = {}
     notes: list[str] = []
@@ -253,14 +256,15 @@ def discover(
     pool = candidates(
         catalog.conn,
         query,
-        pool=max(40, limit * 4) if installed is None and min_stars is None else 2000,
+        pool=max(TYPICAL_PEERS, limit * 4) if installed is None and min_stars is None else 2000,
         marketplace_ids=mids,
         category=category,
         exclude=exclude,
     )
     from agentops_lite.rank_pool import aliases_of, matched_concepts
 
-    scorer = Scorer(weights, half_life_days, now).with_typical([g for g, _ in pool.groups])
+    peers = [g for g, _ in pool.groups[:TYPICAL_PEERS]]
+    scorer = Scorer(weights, half_life_days, now).with_typical(peers)
     chosen: list[tuple[float, list[PluginRecord], float]] = []
     for group, rel in pool.groups:
         # Popularity is multiplied by relevance, so no score exceeds its relevance: once the

@@ -56,7 +56,9 @@ def run_discover(cat: Any, queries: list[dict[str, Any]]) -> tuple[Run, list[flo
     return runs, times
 
 
-def add_workflows(cat: Any, queries: list[dict[str, Any]], runs: Run) -> dict[str, float]:
+def add_workflows(
+    cat: Any, queries: list[dict[str, Any]], runs: Run, names: set[str]
+) -> dict[str, float]:
     """Plan a workflow for each multi-need query (`workflow plan`), hand its plugins to score.py
     as the run's "workflow" (scored as combo coverage); returns the share of picks graded >= 2."""
     from agentops_lite.workflow.model import StepNode
@@ -80,17 +82,17 @@ def add_workflows(cat: Any, queries: list[dict[str, Any]], runs: Run) -> dict[st
         runs[q["id"]]["workflow"] = [
             {"plugin": s.plugin, "marketplace": s.marketplace or ""} for s in used
         ]
-        grades = [_grade(q, s.marketplace or "", s.plugin or "") for s in used]
+        grades = [_grade(q, s.marketplace or "", s.plugin or "", names) for s in used]
         precision[q["id"]] = sum(g >= 2 for g in grades) / len(grades) if grades else 0.0
     return precision
 
 
-def _grade(q: dict[str, Any], marketplace: str, plugin: str) -> int:
-    """The grade of one pick (the catalog key's declared-name prefix, as score.py matches it)."""
-    return max(
-        (g for k, g in q["relevant"].items() if k == f"{marketplace.split('@')[0]}/{plugin}"),
-        default=0,
-    )
+def _grade(q: dict[str, Any], marketplace: str, plugin: str, names: set[str]) -> int:
+    """The grade of one pick, its marketplace matched to a declared name as score.py does."""
+    from score import match_marketplace
+
+    declared = match_marketplace(marketplace, names)
+    return int(q["relevant"].get(f"{declared}/{plugin}", 0)) if declared else 0
 
 
 def run_substring(records: list[Any], queries: list[dict[str, Any]]) -> Run:
@@ -144,7 +146,7 @@ def main() -> int:
     try:
         records = cat.plugins()
         ours, times = run_discover(cat, queries)
-        precision = add_workflows(cat, queries, ours)
+        precision = add_workflows(cat, queries, ours, names)
         results = {
             "discover": score_runs(queries, ours, names),
             "substring+stars": score_runs(queries, run_substring(records, queries), names),

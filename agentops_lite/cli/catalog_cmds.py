@@ -26,7 +26,8 @@ def refresh(
     With no names, the default marketplaces served from the built-in snapshot are fetched live
     from GitHub when it answers (each success replaces its snapshot copy).
 
-    Also reads the install counts Claude Code knows, when `claude` is on PATH.
+    With no names and not --offline, also reads the install counts Claude Code knows, when
+    `claude` is on PATH.
 
     Exit code 3 when some sources failed and others succeeded.
 
@@ -51,7 +52,8 @@ def refresh(
                 concurrency=concurrency,
                 progress=bar,
             )
-        report = report.model_copy(update={"install_counts": import_install_counts(cat)})
+        if not names and not offline:  # counts cover the whole catalog; `claude` may be slow
+            report = report.model_copy(update={"install_counts": import_install_counts(cat)})
     if kept_snapshot:
         render.warn(f"{kept_snapshot}: the default marketplaces stay on the built-in snapshot")
     if json_:

@@ -255,6 +255,7 @@ def ranked_picks(
     from agentops_lite.catalog_read import query_plugins
     from agentops_lite.intent import analyse, stage_query
     from agentops_lite.rank import discover
+    from agentops_lite.synonyms import GENERIC, QUERY_FILLER
     from agentops_lite.tokens import stem
 
     kit = prime.prime(catalog, intent)
@@ -265,11 +266,15 @@ def ranked_picks(
         {primary.plugin.lower()} if primary else set()
     )
     parsed = analyse(intent)
-    topic = {stem(w) for w in parsed.keywords}
+    # Words that only frame the request ("fix", "add", "tool") say nothing of its topic.
+    topic = {stem(w) for w in parsed.keywords} - GENERIC - QUERY_FILLER
     ids: list[tuple[str, int | None]] = []
-    for stage in stages:
+    # prime's picks keep their stages even where the planner would not have asked for one.
+    for stage in [s for s in STAGES if s in stages or s in chosen]:
         hit = chosen.get(stage)
-        if hit is None:
+        if hit is None and stage == "code" and primary is not None:
+            hit = primary  # the best plugin for the whole intent does the core work
+        elif hit is None:
             found = discover(catalog, stage_query(stage, parsed), limit=5).results
             # A stage the intent never named (review, say) takes only a plugin that fits the
             # intent's topic; a generic one would be noise, so the step stays instructions.

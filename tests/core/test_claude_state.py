@@ -213,3 +213,27 @@ def test_install_counts_ignore_odd_values(tmp_path: Path, monkeypatch: pytest.Mo
     assert install_counts() == [("ok", "m", 7)]
     fake.write_text("#!/bin/sh\necho 'not json'\n")
     assert install_counts() == []
+
+
+def test_refresh_asks_claude_only_on_a_full_online_refresh(
+    cli: Callable[..., Any],
+    make_marketplace: Callable[..., Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    market = make_marketplace("quiet", plugins=[{"name": "p", "source": "./p"}], files={"p/x": ""})
+    assert cli("marketplace", "add", str(market)).exit_code == 0
+    calls = tmp_path / "calls"
+    fake = tmp_path / "claude"  # counts its runs; prints one install count
+    doc = {"available": [{"name": "p", "marketplaceName": "quiet", "installCount": 9}]}
+    fake.write_text(f"#!/bin/sh\necho run >> {calls}\necho '{json.dumps(doc)}'\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("AGENTOPS_CLAUDE_BIN", str(fake))
+    for args in (["--offline"], ["quiet"]):
+        result = cli("refresh", *args, "--json")
+        assert result.exit_code == 0, result.stderr
+        assert json.loads(result.stdout)["install_counts"] is None
+    assert not calls.exists()
+    result = cli("refresh", "--json")
+    assert json.loads(result.stdout)["install_counts"] == 1
+    assert calls.read_text() == "run\n"

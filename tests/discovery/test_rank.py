@@ -151,3 +151,40 @@ def test_possessive_s_is_not_a_query_word() -> None:
         "tools",
     ]
     assert terms("the team's plugin's docs") == ["team", "plugin", "docs"]
+
+
+def test_a_missing_signal_counts_the_same_whatever_the_limit_or_filters(
+    fixture_catalog: Callable[..., Catalog],
+) -> None:
+    # 45 well-matching plugins from popular repos, 60 weaker matches from tiny ones, and the
+    # best match with no repo data at all: its stars count at the typical value of its peers.
+    strong = [
+        {"name": f"lint-kit-{i}", "source": f"./plugins/lint-kit-{i}", "description": "Lint fixer"}
+        for i in range(45)
+    ]
+    weak = [
+        {"name": f"tool-{i}", "source": f"./plugins/tool-{i}", "description": f"Has lint {i}"}
+        for i in range(60)
+    ]
+    target = {"name": "lint", "source": "./plugins/lint", "description": "Lint fixer, lint"}
+    cat = fixture_catalog([target, *strong, *weak])
+    now = datetime.now(timezone.utc).isoformat()
+    for group, stars in (("lint-kit-%", 5000), ("tool-%", 1)):
+        cat.conn.execute(
+            "INSERT INTO repo_metrics VALUES (?, ?, NULL, 0, NULL, NULL, NULL, ?)",
+            (group, stars, now),
+        )
+        cat.conn.execute("UPDATE plugins SET source_repo = ? WHERE name LIKE ?", (group, group))
+    scores = {
+        (limit, installed): next(
+            h.score
+            for h in discover(cat, "lint", limit=limit, installed=installed, explain=True).results
+            if h.plugin == "lint"
+        )
+        for limit in (3, 30)
+        for installed in (None, False)
+    }
+    assert len(set(scores.values())) == 1, scores
+    hit = discover(cat, "lint", limit=3, explain=True).results[0]
+    assert hit.plugin == "lint" and hit.components.stars is None
+    assert any("stars" in line and "median" in line for line in hit.explain or [])

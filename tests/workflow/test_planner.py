@@ -127,14 +127,17 @@ def test_planner_puts_the_primary_pick_to_work_and_no_generic_filler(
     }
     files = {"plugins/web-scraper/commands/scrape.md": "---\ndescription: Scrape\n---\nx"}
     with Catalog.open() as cat:
-        for name in ("mirror-a", "mirror-b"):  # the same plugin listed twice
-            add_source(cat, str(make_marketplace(name, plugins=[scraper], files=files)))
+        # The same plugin listed twice, worded differently (so discover does not fold them).
+        for name, extra in (("mirror-a", ""), ("mirror-b", " and crawl product pages")):
+            entry = {**scraper, "description": scraper["description"] + extra}
+            add_source(cat, str(make_marketplace(name, plugins=[entry], files=files)))
         wf = planner.plan(cat, "scrape product data from websites")
     assert check(dump(wf)).ok
     steps = _steps(wf)
     used = [s.plugin for s in steps if s.plugin]
     # The intent names no lifecycle stage: the best plugin for it does the core work, once.
     assert used.count("web-scraper") == 1
+    assert [s.id for s in steps if s.id.startswith("code")] == ["code"]
     core = next(s for s in steps if s.plugin == "web-scraper")
     assert core.command == "scrape"
     # Review is always planned, but no review plugin fits "scrape product data": instructions.
