@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from agentops_lite.catalog_read import query_plugins
+from agentops_lite.feedback import feedback_rerank
 from agentops_lite.models import PluginRecord
 from agentops_lite.query_plan import QueryPlan, plan_query
 from agentops_lite.rerank import rerank
@@ -65,7 +66,7 @@ def candidates(
         marketplace_ids=marketplace_ids,
     )
     kept = _normalised([row for row in found if row[0] not in exclude])
-    kept = rerank(conn, kept, plan)
+    kept = feedback_rerank(conn, rerank(conn, kept, plan))
     records = sorted(query_plugins(conn, ids=list(kept)) if kept else [], key=lambda r: -kept[r.id])
     from agentops_lite.rank import fold
 
