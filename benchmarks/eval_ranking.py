@@ -61,24 +61,14 @@ def add_workflows(
 ) -> dict[str, float]:
     """Plan a workflow for each multi-need query (`workflow plan`), hand its plugins to score.py
     as the run's "workflow" (scored as combo coverage); returns the share of picks graded >= 2."""
-    from agentops_lite.workflow.model import StepNode
+    from agentops_lite.workflow.model import iter_steps
     from agentops_lite.workflow.planner import plan
-
-    def steps(node: Any) -> list[StepNode]:
-        if isinstance(node, StepNode):
-            return [node]
-        out: list[StepNode] = []
-        for attr in ("steps", "branches", "then", "else_", "aggregate"):
-            child = getattr(node, attr, None)
-            for c in child if isinstance(child, list) else [child] if child is not None else []:
-                out += steps(c)
-        return out
 
     precision: dict[str, float] = {}
     for q in queries:
         if not q.get("combo"):
             continue
-        used = [s for s in steps(plan(cat, q["query"])) if s.plugin]
+        used = [s for _, _, s in iter_steps(plan(cat, q["query"]).steps, "steps") if s.plugin]
         runs[q["id"]]["workflow"] = [
             {"plugin": s.plugin, "marketplace": s.marketplace or ""} for s in used
         ]

@@ -12,7 +12,7 @@ from agentops_lite.catalog import Catalog
 from agentops_lite.models import PluginRecord
 from agentops_lite.refresh import add_source
 from agentops_lite.workflow import planner
-from agentops_lite.workflow.model import ConditionalNode, ParallelNode, StepNode, dump
+from agentops_lite.workflow.model import ConditionalNode, ParallelNode, StepNode, dump, iter_steps
 from agentops_lite.workflow.validate import check
 
 PLUGINS = [
@@ -105,17 +105,6 @@ def test_planner_cli_plan_writes_a_valid_file(
     assert r.exit_code == 0, r.stdout + r.stderr
 
 
-def _steps(node: object) -> list[StepNode]:
-    if isinstance(node, StepNode):
-        return [node]
-    out: list[StepNode] = []
-    for attr in ("steps", "branches", "then", "else_", "aggregate"):
-        child = getattr(node, attr, None)
-        for c in child if isinstance(child, list) else [child] if child is not None else []:
-            out += _steps(c)
-    return out
-
-
 def test_planner_puts_the_primary_pick_to_work_and_no_generic_filler(
     fixture_catalog: list[PluginRecord], make_marketplace: Callable[..., Path]
 ) -> None:
@@ -133,7 +122,7 @@ def test_planner_puts_the_primary_pick_to_work_and_no_generic_filler(
             add_source(cat, str(make_marketplace(name, plugins=[entry], files=files)))
         wf = planner.plan(cat, "scrape product data from websites")
     assert check(dump(wf)).ok
-    steps = _steps(wf)
+    steps = [s for _, _, s in iter_steps(wf.steps, "steps")]
     used = [s.plugin for s in steps if s.plugin]
     # The intent names no lifecycle stage: the best plugin for it does the core work, once.
     assert used.count("web-scraper") == 1
