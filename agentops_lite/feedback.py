@@ -10,13 +10,12 @@ nothing outside the candidate pool is added, so a wrong centroid can only reorde
 
 from __future__ import annotations
 
-import json
 import math
 import sqlite3
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
 
+from agentops_lite.models import PluginRecord
 from agentops_lite.search_index import doc_count, doc_freqs, idf, plugin_fields, term_weights
 
 FEEDBACK_DOCS = 10  # distinct plugins whose blurbs form the centroid
@@ -26,29 +25,18 @@ NEAR_COPY = 0.8  # cosine above which two blurbs count as one for the centroid
 Vector = dict[str, float]
 
 
-def _names(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [str(v) for v in value if isinstance(v, str | int | float)]
-    return []
-
-
-def blurb_vectors(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, tuple[str, Vector]]:
+def blurb_vectors(
+    conn: sqlite3.Connection, records: Sequence[PluginRecord]
+) -> dict[int, tuple[str, Vector]]:
     """(plugin name, unit tf-idf vector of its blurb) per plugin id."""
-    if not ids:
-        return {}
-    rows = conn.execute(
-        "SELECT id, name, description, category, keywords_json, tags_json, components_json "
-        f"FROM plugins WHERE id IN ({','.join('?' * len(ids))})",
-        list(ids),
-    ).fetchall()
     weights: dict[int, tuple[str, Vector]] = {}
-    for pid, name, desc, category, kw_json, tags_json, comp_json in rows:
-        components = [{"name": c.get("name")} for c in json.loads(comp_json) if isinstance(c, dict)]
-        keywords = _names(json.loads(kw_json)) + _names(json.loads(tags_json))
-        fields = plugin_fields(name, desc, category, keywords, components)
-        weights[pid] = (str(name), term_weights(fields))
+    for r in records:
+        e = r.entry
+        components = [{"name": c.name} for c in e.components]
+        fields = plugin_fields(
+            e.name, e.description, e.category, [*e.keywords, *e.tags], components
+        )
+        weights[r.id] = (e.name, term_weights(fields))
     # A term no other candidate has cannot make two candidates alike; leaving those out also
     # keeps the idf lookups few on a large catalog.
     shared = Counter(t for _, w in weights.values() for t in w)
@@ -68,12 +56,17 @@ def _dot(a: Vector, b: Vector) -> float:
     return sum(x * b.get(t, 0.0) for t, x in a.items())
 
 
-def feedback_rerank(conn: sqlite3.Connection, pool: dict[int, float]) -> dict[int, float]:
-    """Relevance (in [0, 1]) raised by the likeness to the best matches, renormalised."""
+def feedback_rerank(
+    conn: sqlite3.Connection, pool: dict[int, float], records: Sequence[PluginRecord]
+) -> dict[int, float]:
+    """Relevance (in [0, 1]) raised by the likeness to the best matches, renormalised.
+
+    `records` are the pool's plugins (already read for the results; not read again here)."""
     if len(pool) < 3:
         return pool
     ranked = sorted(pool, key=lambda p: -pool[p])[:RERANK_DEPTH]
-    vectors = blurb_vectors(conn, ranked)
+    top = set(ranked)
+    vectors = blurb_vectors(conn, [r for r in records if r.id in top])
     centroid: Vector = {}
     members: list[Vector] = []
     for pid in ranked:

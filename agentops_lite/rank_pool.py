@@ -66,8 +66,10 @@ def candidates(
         marketplace_ids=marketplace_ids,
     )
     kept = _normalised([row for row in found if row[0] not in exclude])
-    kept = feedback_rerank(conn, rerank(conn, kept, plan))
-    records = sorted(query_plugins(conn, ids=list(kept)) if kept else [], key=lambda r: -kept[r.id])
+    kept = rerank(conn, kept, plan)
+    records = query_plugins(conn, ids=list(kept)) if kept else []
+    kept = feedback_rerank(conn, kept, records)
+    records.sort(key=lambda r: -kept[r.id])
     from agentops_lite.rank import fold
 
     groups = [(g, kept[g[0].id]) for g in fold(records)]

@@ -46,7 +46,7 @@ def test_a_candidate_like_the_best_matches_beats_an_equal_one(tuning_catalog: Ca
         ids["helper-a"]: 0.5,
         ids["helper-b"]: 0.5,
     }
-    out = feedback_rerank(tuning_catalog.conn, pool)
+    out = feedback_rerank(tuning_catalog.conn, pool, tuning_catalog.plugins())
     assert out[ids["helper-a"]] > out[ids["helper-b"]]
     assert max(out.values()) == pytest.approx(1.0)
     assert set(out) == set(pool)  # reorders, never adds
@@ -55,14 +55,15 @@ def test_a_candidate_like_the_best_matches_beats_an_equal_one(tuning_catalog: Ca
 def test_feedback_leaves_pools_it_cannot_judge_alone(tuning_catalog: Catalog) -> None:
     ids = _ids(tuning_catalog)
     tiny = {ids["pg-tuner"]: 1.0, ids["helper-b"]: 0.4}
-    assert feedback_rerank(tuning_catalog.conn, tiny) == tiny
+    records = tuning_catalog.plugins()
+    assert feedback_rerank(tuning_catalog.conn, tiny, records) == tiny
     unknown = {1_000_000 + i: 0.9 - i * 0.001 for i in range(RERANK_DEPTH)}  # no such rows
-    assert feedback_rerank(tuning_catalog.conn, unknown) == unknown  # no vectors, no centroid
+    assert feedback_rerank(tuning_catalog.conn, unknown, records) == unknown  # no vectors
 
 
 def test_blurb_vectors_are_unit_length_and_keep_only_shared_terms(tuning_catalog: Catalog) -> None:
     ids = _ids(tuning_catalog)
-    vectors = blurb_vectors(tuning_catalog.conn, list(ids.values()))
+    vectors = blurb_vectors(tuning_catalog.conn, tuning_catalog.plugins())
     name, vec = vectors[ids["pg-tuner"]]
     assert name == "pg-tuner"
     assert sum(x * x for x in vec.values()) == pytest.approx(1.0)
