@@ -311,12 +311,9 @@ def plan(catalog: Catalog, intent: str) -> Workflow:
 
 def _debugger(catalog: Catalog, intent: str, used: set[str]) -> PluginRecord | None:
     """The plugin that debugs failing tests for this intent's project (not one already used)."""
-    try:
-        from agentops_lite.intent import analyse
-        from agentops_lite.rank import discover
-    except ImportError:
-        return None
     from agentops_lite.catalog_read import query_plugins
+    from agentops_lite.intent import analyse
+    from agentops_lite.rank import discover
 
     topic = " ".join(analyse(intent).keywords[:4])
     found = discover(catalog, f"debug fix failing tests {topic}", limit=10).results
