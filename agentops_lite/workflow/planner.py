@@ -205,60 +205,23 @@ def _slug(intent: str) -> str:
 
 
 # -- choosing plugins from the catalog ------------------------------------------------------
-def _tokens(record: PluginRecord) -> set[str]:
-    e = record.entry
-    text = " ".join([e.name, e.description or "", " ".join(e.keywords), e.category or ""])
-    return set(_WORD.findall(text.lower()))
-
-
-def keyword_picks(
-    records: Sequence[PluginRecord], intent: str, stages: Sequence[str]
-) -> list[tuple[str, PluginRecord | None]]:
-    """One plugin per stage by word overlap (the fallback when ranked discovery is missing)."""
-    intent_words = set(_WORD.findall(intent.lower())) - {"and", "the", "a", "to", "for", "my"}
-    tokens = [(r, _tokens(r)) for r in records]
-    used: set[str] = set()
-    picks: list[tuple[str, PluginRecord | None]] = []
-    for stage in stages:
-        terms = set(STAGE_TERMS[stage].split())
-        best, best_score = None, 0.0
-        for record, words in tokens:
-            if record.dedup_key in used or record.entry.has_errors:
-                continue
-            stage_hits = len(terms & words)
-            if not stage_hits:
-                continue
-            score = 2 * stage_hits + len(intent_words & words) + (0.5 if record.installed else 0)
-            if score > best_score:
-                best, best_score = record, score
-        if best is not None:
-            used.add(best.dedup_key)
-        picks.append((stage, best))
-    return picks
-
-
 def ranked_picks(
     catalog: Catalog, intent: str, stages: Sequence[str]
-) -> list[tuple[str, PluginRecord | None]] | None:
-    """Plugins per stage from `prime` (None when discovery is not available).
+) -> list[tuple[str, PluginRecord | None]]:
+    """Plugins per stage from `prime`.
 
     The primary pick (the best plugin for the whole intent) does the core work as a `code`
     step; each stage takes prime's complementary pick, else the best unused plugin for the
     stage's own search (stages the planner adds, such as review, that the intent never named).
     """
-    import importlib
-
-    try:
-        prime = importlib.import_module("agentops_lite.prime")
-    except ImportError:
-        return None
     from agentops_lite.catalog_read import query_plugins
     from agentops_lite.intent import analyse, stage_query
+    from agentops_lite.prime import prime
     from agentops_lite.rank import discover
     from agentops_lite.synonyms import GENERIC, QUERY_FILLER
     from agentops_lite.tokens import stem
 
-    kit = prime.prime(catalog, intent)
+    kit = prime(catalog, intent)
     chosen = {p.stage: p.chosen for p in kit.stage_picks if p.chosen is not None}
     primary = kit.primary[0] if kit.primary else None
     # The same plugin listed in two marketplaces is one plugin: compare names, not rows.
@@ -301,8 +264,6 @@ def plan(catalog: Catalog, intent: str) -> Workflow:
     """Plan a workflow for `intent` from the catalog (plugins per stage; free steps otherwise)."""
     stages = wanted_stages(intent)
     picks = ranked_picks(catalog, intent, stages)
-    if picks is None:
-        picks = keyword_picks(catalog.plugins(), intent, stages)
     fixer = None
     if "test" in stages:
         fixer = _debugger(catalog, intent, {r.name.lower() for _, r in picks if r is not None})

@@ -86,13 +86,6 @@ def test_planner_wanted_stages_follow_the_intent() -> None:
     assert planner.wanted_stages("write docs") == ["code", "test", "review", "docs"]
 
 
-def test_planner_keyword_picks_use_the_catalog(fixture_catalog: list[PluginRecord]) -> None:
-    picks = planner.keyword_picks(fixture_catalog, "deploy", ["build", "test", "deploy"])
-    assert [(s, r.name if r else None) for s, r in picks] == [
-        ("build", "ci-builder"), ("test", "unit-tester"), ("deploy", "k8s-deployer"),
-    ]  # fmt: skip
-
-
 def test_planner_cli_plan_writes_a_valid_file(
     cli: Callable[..., Result], fixture_catalog: list[PluginRecord], tmp_path: Path
 ) -> None:
