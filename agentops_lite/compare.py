@@ -110,9 +110,6 @@ def show(catalog: Catalog, ident: str, now: datetime | None = None) -> PluginDet
     r = resolve(catalog, ident)[0]
     now = now or datetime.now(timezone.utc)
     repos: dict[str, str | None] = dict(catalog.conn.execute("SELECT key, repo FROM marketplaces"))
-    counts: dict[str, int] = {}
-    for c in r.entry.components:
-        counts[c.kind] = counts.get(c.kind, 0) + 1
     e = r.entry
     return PluginDetails(
         plugin=r.name,
@@ -129,7 +126,7 @@ def show(catalog: Catalog, ident: str, now: datetime | None = None) -> PluginDet
         tags=list(e.tags),
         source=e.source.describe(),
         components=list(e.components),
-        component_counts=counts,
+        component_counts=e.component_counts(),
         runs_on_your_machine=[
             RiskItem(kind=c.kind, name=c.name, command=c.command)
             for c in e.components

@@ -26,6 +26,8 @@ STALE_DAYS = 365
 STAR_SCALE = 10_000  # stars at which the signal reaches 1 (log scale)
 INSTALL_SCALE = 100_000
 FLAG_PENALTY = {"archived": 0.5, "manifest-errors": 0.8, "stale": 0.9}
+SHOWN_COMPONENTS = 10
+_NAMED_KINDS = ("command", "skill", "agent")
 # The typical value of a signal (what a plugin without it counts at) comes from this many of the
 # best-matching candidates: a fixed set, so no score depends on --limit or on the filters.
 TYPICAL_PEERS = 40
@@ -67,6 +69,13 @@ class Hit(_Out):
     matched: list[str] = Field(default_factory=list, description="Query concepts it matched")
     also_in: list[InstallOption] = Field(
         default_factory=list, description="Other marketplaces listing the same plugin"
+    )
+    contains: dict[str, int] = Field(
+        default_factory=dict, description="Components it ships, by kind (empty when not read)"
+    )
+    component_names: list[str] = Field(
+        default_factory=list,
+        description=f"Its first {SHOWN_COMPONENTS} command, skill and agent names",
     )
     plugin_id: int = Field(description="Catalog row id (for `show`)")
     explain: list[str] | None = None
@@ -385,6 +394,12 @@ def _hit(
         installs=installs,
         matched=matched,
         also_in=options[1:],
+        # What a plugin does is in what it ships more than in its blurb; Claude, reading these
+        # results in /agentops-discover, judges the fit from both.
+        contains=best.entry.component_counts(),
+        component_names=[c.name for c in best.entry.components if c.kind in _NAMED_KINDS][
+            :SHOWN_COMPONENTS
+        ],
         plugin_id=best.id,
         explain=lines,
     )

@@ -66,6 +66,17 @@ def test_discover_json_contract(cli: Callable[..., Result], loaded: Catalog) -> 
         assert 0 <= r["score"] <= 1
 
 
+def test_discover_json_says_what_each_plugin_ships(
+    cli: Callable[..., Result], loaded: Catalog
+) -> None:
+    doc = json.loads(ok(cli("discover", "kubernetes guard", "--json")))
+    hooked = next(r for r in doc["results"] if r["plugin"] == "hooked")
+    assert hooked["contains"] == {"command": 1, "hook": 1}
+    assert hooked["component_names"] == ["deploy"]  # hooks are counted, not named
+    bare = next(r for r in doc["results"] if r["plugin"] == "hostile-k8s")
+    assert (bare["contains"], bare["component_names"]) == ({}, [])
+
+
 def test_discover_table_escapes_untrusted_text(cli: Callable[..., Result], loaded: Catalog) -> None:
     out = ok(cli("discover", "k8s", "--explain"))
     for bad in ("\x1b", "\x07", "\u202e"):

@@ -181,7 +181,7 @@ def test_discover_command_inlines_cli_output_into_the_first_request(
     [turn] = fake_anthropic.agent_turns()  # answered in one turn, no tool calls
     prompt = turn.last_user_text()
     # The user's words reach the CLI as one literal argument: no shell expansion.
-    assert f"RANKED-BY-STUB <discover> <{query}> <--limit> <8> <--json>" in prompt
+    assert f"RANKED-BY-STUB <discover> <{query}> <--limit> <15> <--json>" in prompt
     assert "untrusted data" in prompt
     # The skill is listed for auto-invocation; the user-only commands are not.
     listing = turn.prompt_text()
@@ -228,7 +228,7 @@ def run_cli(cli_dir: Path, env: dict[str, str], *args: str) -> str:
     [
         (
             "agentops-discover",
-            ["discover", "--limit", "8", "--json"],
+            ["discover", "--limit", "15", "--json"],
             "review my pull requests",
             "pr-review-pro",
         ),
