@@ -105,7 +105,7 @@ def _same_plugin(catalog: Catalog, r: PluginRecord) -> list[PluginRecord]:
 
 
 def show(catalog: Catalog, ident: str, now: datetime | None = None) -> PluginDetails:
-    from agentops_lite.rank import flags_of, marketplace_add_arg, option_for
+    from agentops_lite.rank import component_counts, flags_of, marketplace_add_arg, option_for
 
     r = resolve(catalog, ident)[0]
     now = now or datetime.now(timezone.utc)
@@ -126,7 +126,7 @@ def show(catalog: Catalog, ident: str, now: datetime | None = None) -> PluginDet
         tags=list(e.tags),
         source=e.source.describe(),
         components=list(e.components),
-        component_counts=e.component_counts(),
+        component_counts=component_counts(e),
         runs_on_your_machine=[
             RiskItem(kind=c.kind, name=c.name, command=c.command)
             for c in e.components

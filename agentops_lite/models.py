@@ -92,13 +92,6 @@ class PluginEntry(_Frozen):
     def has_errors(self) -> bool:
         return any(p.severity == "error" for p in self.problems)
 
-    def component_counts(self) -> dict[str, int]:
-        """How many commands, agents, skills, hooks, MCP and LSP servers it ships (by kind)."""
-        counts: dict[str, int] = {}
-        for c in self.components:
-            counts[c.kind] = counts.get(c.kind, 0) + 1
-        return counts
-
 
 class MarketplaceManifest(_Frozen):
     """A parsed marketplace.json: whatever could be read, plus every problem found."""

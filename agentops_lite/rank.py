@@ -17,7 +17,7 @@ from agentops_lite.errors import UsageError
 
 if TYPE_CHECKING:
     from agentops_lite.catalog import Catalog
-    from agentops_lite.models import PluginRecord
+    from agentops_lite.models import PluginEntry, PluginRecord
 
 SIGNALS = ("relevance", "stars", "recency", "installs")
 DEFAULT_WEIGHTS = {"relevance": 0.4, "stars": 0.2, "recency": 0.2, "installs": 0.2}
@@ -396,13 +396,21 @@ def _hit(
         also_in=options[1:],
         # What a plugin does is in what it ships more than in its blurb; Claude, reading these
         # results in /agentops-discover, judges the fit from both.
-        contains=best.entry.component_counts(),
+        contains=component_counts(best.entry),
         component_names=[c.name for c in best.entry.components if c.kind in _NAMED_KINDS][
             :SHOWN_COMPONENTS
         ],
         plugin_id=best.id,
         explain=lines,
     )
+
+
+def component_counts(entry: PluginEntry) -> dict[str, int]:
+    """How many commands, agents, skills, hooks, MCP and LSP servers it ships (by kind)."""
+    counts: dict[str, int] = {}
+    for c in entry.components:
+        counts[c.kind] = counts.get(c.kind, 0) + 1
+    return counts
 
 
 def option_for(r: PluginRecord, repos: dict[str, str | None]) -> InstallOption:
