@@ -9,7 +9,7 @@ replaces the snapshot's copy (the catalog drops the embedded row when the live o
 from __future__ import annotations
 
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from datetime import date, datetime, timezone
 from urllib.parse import urlsplit
 
@@ -238,9 +238,14 @@ def github_unreachable(timeout: float = 0.5) -> str | None:
 
 
 def go_live(
-    catalog: Catalog, *, concurrency: int = 16, progress: Progress | None = None
+    catalog: Catalog,
+    *,
+    only: Collection[str] | None = None,
+    concurrency: int = 16,
+    progress: Progress | None = None,
 ) -> RefreshReport:
-    """Fetch every snapshot-served marketplace from GitHub; each success replaces its copy.
+    """Fetch the snapshot-served marketplaces (all, or the keys in `only`) from GitHub; each
+    success replaces its copy.
 
     A failed fetch leaves the snapshot copy in place (and removes the empty live row again).
     """
@@ -250,7 +255,9 @@ def go_live(
     by_source = {(r.source_kind, r.source.lower()): r for r in records}
     keys: list[str] = []
     fresh: set[str] = set()
-    for rec in (r for r in records if r.origin == "embedded"):
+    for rec in records:
+        if rec.origin != "embedded" or (only is not None and rec.key not in only):
+            continue
         twin = by_source.get(("github", rec.source.lower()))
         if twin is None:
             # A key that is no prefix of the declared name, so the catalog renames it to that
@@ -272,26 +279,53 @@ def go_live(
     return report
 
 
-def refresh_all(
+def refresh_catalog(
     catalog: Catalog,
+    keys: Sequence[str] = (),
     *,
     offline: bool = False,
     concurrency: int = 16,
     progress: Progress | None = None,
 ) -> tuple[RefreshReport, str | None]:
-    """`refresh` with no names: snapshot-served defaults go live when GitHub answers, then the
-    rest reloads. Returns the combined report and why the defaults stayed on the snapshot."""
-    from agentops_lite.refresh import refresh
+    """`refresh`: the named marketplaces, or all. Snapshot-served ones go live when GitHub
+    answers; the rest reload from their sources. Returns the combined report and why the
+    snapshot-served ones stayed on the snapshot (None when they went live or there were none).
+
+    Reloading a snapshot copy from the snapshot would refresh nothing, so when GitHub cannot be
+    reached each one is reported as failed (as kept, with --offline), its data and date unchanged.
+    """
+    from agentops_lite.refresh import outcome_of, refresh
 
     started = now()
-    live: tuple[RefreshOutcome, ...] = ()
-    kept_snapshot: str | None = None
-    if catalog.marketplaces(origin="embedded"):
-        kept_snapshot = "offline" if offline else github_unreachable()
-        if kept_snapshot is None:
-            live = go_live(catalog, concurrency=concurrency, progress=progress).outcomes
-    done = {o.key for o in live}
-    rest = [r.key for r in catalog.marketplaces() if r.key not in done]
-    report = refresh(catalog, rest, offline=offline, concurrency=concurrency, progress=progress)
-    combined = report.model_copy(update={"started_at": started, "outcomes": live + report.outcomes})
-    return combined, kept_snapshot
+    chosen = [catalog.marketplace(k) for k in keys] if keys else catalog.marketplaces()
+    served = [r for r in chosen if r.origin == "embedded"]
+    outcomes: list[RefreshOutcome] = []
+    kept: str | None = None
+    if served:
+        kept = "offline" if offline else github_unreachable()
+        if kept is None:
+            only = {r.key for r in served}
+            live = go_live(catalog, only=only, concurrency=concurrency, progress=progress)
+            outcomes.extend(live.outcomes)
+        else:
+            age = snapshot_age(catalog)
+            why = f"{kept}: kept the built-in snapshot" + (f" of {age.date}" if age else "")
+            outcomes.extend(outcome_of(r, "unchanged" if offline else "error", why) for r in served)
+            catalog.record_refresh(
+                RefreshReport(started_at=started, finished_at=now(), outcomes=tuple(outcomes))
+            )
+    done = {o.key for o in outcomes}
+    # Going live renames keys: the rest is read back from the catalog, not from `chosen`.
+    wanted = {r.key for r in chosen if r.origin != "embedded"}
+    rest = [
+        r.key
+        for r in catalog.marketplaces()
+        if r.origin != "embedded" and r.key not in done and (not keys or r.key in wanted)
+    ]
+    report = RefreshReport(started_at=started, finished_at=now(), outcomes=())
+    if rest:
+        report = refresh(catalog, rest, offline=offline, concurrency=concurrency, progress=progress)
+    combined = report.model_copy(
+        update={"started_at": started, "outcomes": (*outcomes, *report.outcomes)}
+    )
+    return combined, kept

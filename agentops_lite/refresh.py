@@ -24,7 +24,7 @@ Progress = Callable[[int, int, str], None]
 REMOTE_KINDS = ("github", "url", "git")
 
 
-def _outcome(
+def outcome_of(
     record: MarketplaceRecord,
     status: Literal["ok", "unchanged", "error"],
     message: str | None = None,
@@ -46,15 +46,15 @@ def store_result(
     """Store one load result (or failure) and say what happened."""
     if isinstance(result, AgentOpsError):
         catalog.mark_failed(record.id, result.message)
-        return _outcome(record, "error", result.message)
+        return outcome_of(record, "error", result.message)
     if result.not_modified:
         catalog.mark_unchanged(record.id, result.repo_metrics)
-        return _outcome(record, "unchanged")
+        return outcome_of(record, "unchanged")
     try:
-        return _outcome(catalog.store_load(record.id, result), "ok")
+        return outcome_of(catalog.store_load(record.id, result), "ok")
     except NotFoundError:
         # Another process removed it meanwhile: that one outcome fails, the refresh goes on.
-        return _outcome(record, "error", "removed from the catalog during the refresh")
+        return outcome_of(record, "error", "removed from the catalog during the refresh")
 
 
 def load_local_record(record: MarketplaceRecord) -> LoadResult:
@@ -96,7 +96,7 @@ def refresh(
             progress(len(outcomes), total, record.key)
     rate_limited_until = None
     if remote and offline:
-        outcomes.extend(_outcome(r, "unchanged", "offline: kept stored data") for r in remote)
+        outcomes.extend(outcome_of(r, "unchanged", "offline: kept stored data") for r in remote)
     elif remote:
         from agentops_lite.remote import refresh_remote
 

@@ -23,8 +23,9 @@ def refresh(
 ) -> None:
     """Reload marketplaces from their sources; failures keep the previous data.
 
-    With no names, the default marketplaces served from the built-in snapshot are fetched live
-    from GitHub when it answers (each success replaces its snapshot copy).
+    Marketplaces served from the built-in snapshot (the defaults) are fetched live from GitHub
+    when it answers (each success replaces its snapshot copy); when it does not, they keep the
+    snapshot and count as failed.
 
     With no names and not --offline, also reads the install counts Claude Code knows, when
     `claude` is on PATH.
@@ -36,22 +37,14 @@ def refresh(
       agentops-lite refresh claude-plugins-official --json
     """
     from agentops_lite import render
-    from agentops_lite.bootstrap import refresh_all
+    from agentops_lite.bootstrap import refresh_catalog
     from agentops_lite.errors import PartialFailure, SourceError
     from agentops_lite.refresh import import_install_counts
-    from agentops_lite.refresh import refresh as run
 
-    kept_snapshot = None
     with catalog() as cat, progress_bar("refreshing", not json_) as bar:
-        if names:
-            report = run(cat, names, offline=offline, concurrency=concurrency, progress=bar)
-        else:
-            report, kept_snapshot = refresh_all(
-                cat,
-                offline=offline,
-                concurrency=concurrency,
-                progress=bar,
-            )
+        report, kept_snapshot = refresh_catalog(
+            cat, names or (), offline=offline, concurrency=concurrency, progress=bar
+        )
         if not names and not offline:  # counts cover the whole catalog; `claude` may be slow
             report = report.model_copy(update={"install_counts": import_install_counts(cat)})
     if kept_snapshot:

@@ -41,3 +41,44 @@ def test_refresh_takes_a_default_live_when_github_answers(
     assert [m["origin"] for m in live] == ["default"]
     embedded = {m["source"] for m in listing if m["origin"] == "embedded"}
     assert repo not in embedded and len(embedded) == len(DEFAULT_REPOS) - 1
+
+
+def test_refreshing_a_snapshot_served_marketplace_without_github_fails_and_keeps_its_date(
+    cli: Callable[..., Any],
+) -> None:
+    assert cli("plugins", "--json").exit_code == 0  # seeds from the snapshot
+    before = json.loads(cli("marketplace", "list", "--json").stdout)["marketplaces"]
+    key = before[0]["key"]
+    result = cli("refresh", key, "--json")
+    # Reloading the snapshot would refresh nothing: it is a failure, and says what was kept.
+    assert result.exit_code == 4, result.stderr
+    [outcome] = json.loads(result.stdout)["outcomes"]
+    assert outcome["status"] == "error"
+    assert "kept the built-in snapshot of " in outcome["message"]
+    offline = cli("refresh", key, "--offline", "--json")
+    assert offline.exit_code == 0, offline.stderr
+    assert [o["status"] for o in json.loads(offline.stdout)["outcomes"]] == ["unchanged"]
+    after = json.loads(cli("marketplace", "list", "--json").stdout)["marketplaces"]
+    assert [m["refreshed_at"] for m in after] == [m["refreshed_at"] for m in before]
+    whole = cli("refresh", "--json")
+    assert whole.exit_code == 4
+    assert {o["status"] for o in json.loads(whole.stdout)["outcomes"]} == {"error"}
+
+
+def test_refreshing_one_snapshot_served_marketplace_takes_it_live(
+    cli: Callable[..., Any], fake: FakeGitHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = "docker/claude-plugins"
+    fake.add_repo(repo, good_repo())
+    for key, value in fake.env().items():
+        monkeypatch.setenv(key, value)
+    assert cli("plugins", "--json").exit_code == 0
+    listing = json.loads(cli("marketplace", "list", "--json").stdout)["marketplaces"]
+    [served] = [m["key"] for m in listing if m["source"] == repo]
+    result = cli("refresh", served, "--json")
+    assert result.exit_code == 0, result.stderr
+    assert [o["status"] for o in json.loads(result.stdout)["outcomes"]] == ["ok"]
+    listing = json.loads(cli("marketplace", "list", "--json").stdout)["marketplaces"]
+    assert [m["origin"] for m in listing if m["source"] == repo] == ["default"]
+    # Only the named one went live.
+    assert sum(m["origin"] == "embedded" for m in listing) == len(DEFAULT_REPOS) - 1
