@@ -77,7 +77,7 @@ def resolve(catalog: Catalog, ident: str) -> list[PluginRecord]:
     """`plugin` or `plugin@marketplace` -> matching listings (best first); NotFoundError else."""
     name, _, market = ident.partition("@")
     if not name:
-        raise UsageError("give a plugin name, e.g. `show commit-commands@claude-plugins-official`")
+        raise UsageError("give a plugin name, e.g. commit-commands@claude-plugins-official")
     found = catalog.plugins(name=name)
     if market:
         m = market.lower()
@@ -93,7 +93,9 @@ def resolve(catalog: Catalog, ident: str) -> list[PluginRecord]:
         near = get_close_matches(name, names, n=3)
         hint = f"did you mean {', '.join(near)}?" if near else "try `agentops-lite discover`"
         raise NotFoundError(f"no plugin {ident!r} in the catalog", hint=hint)
-    return found
+    from agentops_lite.rank import preference
+
+    return sorted(found, key=preference)
 
 
 def _same_plugin(catalog: Catalog, r: PluginRecord) -> list[PluginRecord]:

@@ -143,6 +143,19 @@ def recency_signal(pushed: datetime | None, now: datetime, half_life: float) -> 
     return float(0.5 ** (age / half_life))
 
 
+def preference(r: PluginRecord) -> tuple[bool, bool, float, int]:
+    """Sort key among the listings of one plugin: the one you installed, then a sound one, then
+    the freshest, then the most starred (a stale copy in someone else's marketplace comes last)."""
+    pushed = r.pushed_at
+    when = (pushed if pushed.tzinfo else pushed.replace(tzinfo=timezone.utc)) if pushed else None
+    return (
+        not r.installed,
+        r.archived or r.entry.has_errors,
+        -when.timestamp() if when else math.inf,
+        -(r.stars or 0),
+    )
+
+
 def flags_of(r: PluginRecord, now: datetime, aliases: int) -> list[str]:
     flags: list[str] = []
     if r.archived:
@@ -246,6 +259,8 @@ def discover(
     exclude: frozenset[int] = frozenset(),
 ) -> DiscoverResult:
     """Rank the catalog's plugins for `query` (see the module docstring for the method)."""
+    if not query.strip():
+        raise UsageError("the query is empty", hint='e.g. agentops-lite discover "kubernetes helm"')
     from agentops_lite.rank_pool import candidates
 
     if limit < 1:

@@ -79,19 +79,46 @@ def test_parse_weights_rejects_bad_input(text: str) -> None:
         parse_weights(text)
 
 
+# pr-reviewer again, from the same source, in a second marketplace
+TWIN = {
+    "name": "pr-reviewer",
+    "source": "./plugins/pr-reviewer",
+    "description": "Review pull requests before you merge them",
+}
+
+
 def test_discover_folds_the_same_plugin_across_marketplaces(
     fixture_catalog: Callable[..., Catalog],
 ) -> None:
-    twin = {
-        "name": "pr-reviewer",
-        "source": "./plugins/pr-reviewer",
-        "description": "Review pull requests before you merge them",
-    }
-    cat = fixture_catalog(second=[twin])
+    cat = fixture_catalog(second=[TWIN])
     hits = [h for h in discover(cat, "review pull requests").results if h.plugin == "pr-reviewer"]
     assert len(hits) == 1
     assert {hits[0].marketplace, hits[0].also_in[0].marketplace} == {"alpha-market", "beta-market"}
     assert hits[0].also_in[0].install.startswith("/plugin install pr-reviewer@")
+
+
+@pytest.mark.parametrize(
+    ("stale", "fresh"), [("alpha-market", "beta-market"), ("beta-market", "alpha-market")]
+)
+def test_the_same_plugin_is_shown_from_its_freshest_listing(
+    fixture_catalog: Callable[..., Catalog], stale: str, fresh: str
+) -> None:
+    from agentops_lite.compare import show
+
+    cat = fixture_catalog(second=[TWIN])
+    with cat.conn:
+        for key, when in ((stale, "2024-01-01T00:00:00Z"), (fresh, "2026-11-01T00:00:00Z")):
+            cat.conn.execute("UPDATE marketplaces SET pushed_at = ? WHERE key = ?", (when, key))
+    now = datetime(2026, 11, 25, tzinfo=timezone.utc)
+    [hit] = [
+        h
+        for h in discover(cat, "review pull requests", now=now).results
+        if h.plugin == "pr-reviewer"
+    ]
+    # A stale copy elsewhere is only an extra install option, never the listing shown.
+    assert (hit.marketplace, hit.also_in[0].marketplace) == (fresh, stale)
+    assert "stale" not in hit.flags
+    assert show(cat, "pr-reviewer", now=now).marketplace == fresh
 
 
 def test_discover_flags_aliases_and_errors(fixture_catalog: Callable[..., Catalog]) -> None:
