@@ -56,7 +56,7 @@ def _names(hit: Hit, catalog: Catalog) -> set[str]:
 def prime(catalog: Catalog, intent: str, *, per_stage: int = PER_STAGE) -> PrimeResult:
     """Analyse `intent` and assemble a kit of plugins for it."""
     parsed = analyse(intent)
-    primary = discover(catalog, intent, limit=PRIMARY).results
+    primary = discover(catalog, intent, limit=PRIMARY).results  # UsageError when empty
     taken = {h.plugin_id for h in primary}
     taken_names = {h.plugin for h in primary}
     used: set[str] = set()
@@ -67,6 +67,14 @@ def prime(catalog: Catalog, intent: str, *, per_stage: int = PER_STAGE) -> Prime
     complementary: list[Hit] = []
     for stage in parsed.stages:
         query = stage_query(stage, parsed)
+        if not primary:
+            # Nothing matches the intent itself: a stage search would match only its stage
+            # words ("implement", "test") and offer plugins for some other project.
+            reason = "nothing in the catalog matches the intent"
+            stage_picks.append(
+                StagePick(stage=stage, query=query, picks=[], chosen=None, reason=reason)
+            )
+            continue
         picks = discover(catalog, query, limit=per_stage + len(taken)).results
         fresh = [h for h in picks if h.plugin_id not in taken and h.plugin not in taken_names]
         chosen = None

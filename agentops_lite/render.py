@@ -20,6 +20,7 @@ _UNSAFE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u
 # The same characters inside JSON output become \u escapes (json.dumps already escapes C0).
 _JSON_UNSAFE_RE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
+MESSAGE_CHARS = 400
 _stdout: Console | None = None
 _stderr: Console | None = None
 
@@ -34,7 +35,8 @@ def out() -> Console:
 def err() -> Console:
     global _stderr
     if _stderr is None:
-        _stderr = Console(stderr=True, highlight=False)
+        # soft_wrap: a message stays one line however narrow the terminal (and in logs).
+        _stderr = Console(stderr=True, highlight=False, soft_wrap=True)
     return _stderr
 
 
@@ -100,6 +102,7 @@ def warn(message: str) -> None:
 
 def error_line(message: str, hint: str | None) -> None:
     _flush_stdout()
-    err().print(Text("error: ", style="red bold") + Text(safe_text(message)))
+    # Capped: a message may quote user input or marketplace text of any length.
+    err().print(Text("error: ", style="red bold") + Text(safe_text(message, MESSAGE_CHARS)))
     if hint:
-        err().print(Text("hint: ", style="cyan") + Text(safe_text(hint)))
+        err().print(Text("hint: ", style="cyan") + Text(safe_text(hint, MESSAGE_CHARS)))

@@ -5,9 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import sqlite3
-import tempfile
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -253,20 +251,12 @@ def build_report(conn: sqlite3.Connection, stats: Stats | None = None) -> tuple[
 
 
 def write_report(conn: sqlite3.Connection, target: Path) -> ReportResult:
-    """Write the report atomically (a temp file next to it, then rename)."""
+    """Write the report atomically (see `write_output`)."""
+    from agentops_lite.output_file import write_output
+
     html, stats, rows = build_report(conn)
     payload = html.encode("utf-8")
-    folder = target.resolve().parent
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_output(target, payload)
     return ReportResult(
         path=str(target),
         bytes=len(payload),

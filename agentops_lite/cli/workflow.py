@@ -16,7 +16,11 @@ app = typer.Typer(
 
 
 @app.command("schema")
-def schema() -> None:
+def schema(
+    json_: Annotated[
+        bool, typer.Option("--json", help="Accepted for symmetry: the output is always JSON.")
+    ] = False,
+) -> None:
     """Print the JSON Schema of the workflow format (version 1).
 
     Examples:
@@ -42,11 +46,14 @@ def validate(
       agentops-lite workflow validate wf.json --json
     """
     from agentops_lite import render
-    from agentops_lite.errors import WorkflowError
+    from agentops_lite.errors import UsageError, WorkflowError
     from agentops_lite.workflow.resolve import PluginIndex
     from agentops_lite.workflow.validate import WorkflowReport, check, load_file
 
     doc, problems = load_file(file)
+    unreadable = next((p for p in problems if p.code == "unreadable"), None)
+    if unreadable is not None:  # no workflow to check: bad input, as for every command
+        raise UsageError(unreadable.message)
     if problems:
         report = WorkflowReport(
             source=str(file), format="unknown", errors=len(problems), problems=problems
@@ -82,6 +89,7 @@ def plan(
     import json
 
     from agentops_lite import render
+    from agentops_lite.output_file import write_output
     from agentops_lite.workflow.model import dump
     from agentops_lite.workflow.planner import plan as make
 
@@ -89,9 +97,8 @@ def plan(
         wf = make(cat, intent)
     doc = dump(wf)
     if output is not None:
-        tmp = output.with_name(output.name + ".tmp")
-        tmp.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        tmp.replace(output)
+        text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+        write_output(output, text.encode("utf-8"))
         render.note(f"wrote {output}")
     if json_:
         render.emit_json(doc)

@@ -222,12 +222,12 @@ def ranked_picks(
     from agentops_lite.tokens import stem
 
     kit = prime(catalog, intent)
+    if not kit.primary:  # nothing matches the intent: every step stays instructions
+        return [(stage, None) for stage in stages]
     chosen = {p.stage: p.chosen for p in kit.stage_picks if p.chosen is not None}
-    primary = kit.primary[0] if kit.primary else None
+    primary = kit.primary[0]
     # The same plugin listed in two marketplaces is one plugin: compare names, not rows.
-    used = {h.plugin.lower() for h in chosen.values()} | (
-        {primary.plugin.lower()} if primary else set()
-    )
+    used = {h.plugin.lower() for h in chosen.values()} | {primary.plugin.lower()}
     parsed = analyse(intent)
     # Words that only frame the request ("fix", "add", "tool") say nothing of its topic.
     topic = {stem(w) for w in parsed.keywords} - GENERIC - QUERY_FILLER
@@ -235,7 +235,7 @@ def ranked_picks(
     # prime's picks keep their stages even where the planner would not have asked for one.
     for stage in [s for s in STAGES if s in stages or s in chosen]:
         hit = chosen.get(stage)
-        if hit is None and stage == "code" and primary is not None:
+        if hit is None and stage == "code":
             hit = primary  # the best plugin for the whole intent does the core work
         elif hit is None:
             found = discover(catalog, stage_query(stage, parsed), limit=5).results
@@ -253,7 +253,7 @@ def ranked_picks(
         if hit is not None:
             used.add(hit.plugin.lower())
         ids.append((stage, hit.plugin_id if hit else None))
-    if primary is not None and all(pid != primary.plugin_id for _, pid in ids):
+    if all(pid != primary.plugin_id for _, pid in ids):
         ids.insert(0, ("code", primary.plugin_id))
     wanted = [pid for _, pid in ids if pid is not None]
     records = {r.id: r for r in query_plugins(catalog.conn, ids=wanted)} if wanted else {}
@@ -265,7 +265,7 @@ def plan(catalog: Catalog, intent: str) -> Workflow:
     stages = wanted_stages(intent)
     picks = ranked_picks(catalog, intent, stages)
     fixer = None
-    if "test" in stages:
+    if "test" in stages and any(r is not None for _, r in picks):
         fixer = _debugger(catalog, intent, {r.name.lower() for _, r in picks if r is not None})
     return build(intent, picks, fixer=fixer)
 

@@ -49,7 +49,7 @@ def hostile(make_marketplace: Callable[..., Path]) -> Path:
 def test_report_escapes_marketplace_text(
     hostile: Path, cli: Callable[..., Result], tmp_path: Path
 ) -> None:
-    target = tmp_path / "out" / "report.html"
+    target = tmp_path / "report.html"
     result = cli("report", "-o", str(target), "--json")
     assert result.exit_code == 0, result.stdout + result.stderr
     written = json.loads(result.stdout)

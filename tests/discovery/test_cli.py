@@ -77,6 +77,32 @@ def test_discover_json_says_what_each_plugin_ships(
     assert (bare["contains"], bare["component_names"]) == ({}, [])
 
 
+@pytest.mark.parametrize("command", ["discover", "prime"])
+def test_an_empty_query_is_a_usage_error(
+    cli: Callable[..., Result], loaded: Catalog, command: str
+) -> None:
+    r = cli(command, " ")
+    assert r.exit_code == 2 and r.stderr.startswith("error: the query is empty")
+
+
+def test_prime_offers_nothing_for_an_intent_nothing_matches(
+    cli: Callable[..., Result], loaded: Catalog
+) -> None:
+    doc = json.loads(ok(cli("prime", "zzqxqzzq", "--json")))
+    assert doc["primary"] == [] and doc["complementary"] == []
+    assert [p["chosen"] for p in doc["stage_picks"]] == [None] * len(doc["stage_picks"])
+
+
+def test_errors_stay_one_capped_line_however_long_the_input(
+    cli: Callable[..., Result], loaded: Catalog
+) -> None:
+    r = cli("show", "x" * 5000)
+    assert r.exit_code == 1
+    lines = r.stderr.splitlines()
+    assert [line.split(":")[0] for line in lines] == ["error", "hint"]
+    assert all(len(line) <= 410 for line in lines)
+
+
 def test_discover_table_escapes_untrusted_text(cli: Callable[..., Result], loaded: Catalog) -> None:
     out = ok(cli("discover", "k8s", "--explain"))
     for bad in ("\x1b", "\x07", "\u202e"):

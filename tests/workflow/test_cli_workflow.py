@@ -16,6 +16,7 @@ Cli = Callable[..., Result]
 def test_cli_workflow_schema_is_json_schema(cli: Cli) -> None:
     r = cli("workflow", "schema")
     assert r.exit_code == 0
+    assert cli("workflow", "schema", "--json").stdout == r.stdout
     doc = json.loads(r.stdout)
     assert doc["properties"]["version"]["const"] == 1
     assert (
@@ -42,6 +43,42 @@ def test_cli_workflow_validate_exit_codes(cli: Cli, tmp_path: Path) -> None:
     broken.write_text("{")
     r = cli("workflow", "validate", str(broken))
     assert r.exit_code == 1 and "invalid JSON" in r.stdout
+
+
+def test_cli_workflow_validate_an_unreadable_file_is_a_usage_error(
+    cli: Cli, tmp_path: Path
+) -> None:
+    for path in (tmp_path / "missing.json", tmp_path):
+        r = cli("workflow", "validate", str(path))
+        assert r.exit_code == 2, r.stdout + r.stderr
+        assert r.stderr.startswith(f"error: cannot read {path}: ")
+
+
+def test_cli_workflow_plan_refuses_bad_output_paths_and_leaves_nothing(
+    cli: Cli, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    folder = out / "wf.json"
+    folder.mkdir(parents=True)
+    for target, says in (
+        (folder, "is a directory"),
+        (out / "no" / "wf.json", "does not exist"),
+    ):
+        r = cli("workflow", "plan", "review my code", "-o", str(target))
+        assert r.exit_code == 2, r.stdout + r.stderr
+        [line, hint] = r.stderr.splitlines()
+        assert line.startswith("error: ") and says in line and hint.startswith("hint: ")
+    assert [p.name for p in out.rglob("*")] == ["wf.json"]  # no temp file, no new folder
+
+
+def test_cli_workflow_plan_without_a_topic(cli: Cli) -> None:
+    assert cli("workflow", "plan", "  ").exit_code == 2
+    r = cli("workflow", "plan", "zzqxqzzq", "--json")
+    assert r.exit_code == 0, r.stderr
+    steps = json.loads(r.stdout)["steps"]
+    text = json.dumps(steps)
+    # Nothing matches the intent: every step is instructions, none names a plugin.
+    assert steps and '"plugin"' not in text.replace('"plugin": null', "")
 
 
 def test_cli_workflow_show_json_counts(cli: Cli) -> None:
