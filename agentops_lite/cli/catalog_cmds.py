@@ -11,13 +11,16 @@ from agentops_lite.cli.common import JsonOpt, catalog, progress_bar, read_catalo
 
 
 def refresh(
-    names: Annotated[list[str] | None, typer.Argument(help="Marketplaces to refresh (all)")] = None,
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="NAME", help="Marketplaces to refresh (all)", show_default=False),
+    ] = None,
     offline: Annotated[
         bool,
         typer.Option("--offline", envvar="AGENTOPS_OFFLINE", help="Do not use the network."),
     ] = False,
     concurrency: Annotated[
-        int, typer.Option("--concurrency", min=1, max=64, help="Parallel requests.")
+        int, typer.Option("--concurrency", min=1, max=64, metavar="N", help="Parallel requests.")
     ] = 16,
     json_: JsonOpt = False,
 ) -> None:
@@ -74,7 +77,8 @@ def refresh(
 
 def plugins(
     marketplace: Annotated[
-        str | None, typer.Option("--marketplace", "-m", help="Only this marketplace")
+        str | None,
+        typer.Option("--marketplace", "-m", metavar="MARKETPLACE", help="Only this marketplace"),
     ] = None,
     json_: JsonOpt = False,
 ) -> None:
@@ -115,7 +119,9 @@ def plugins(
 
 
 def validate(
-    path: Annotated[Path, typer.Argument(help="Marketplace folder, marketplace.json, or plugin")],
+    path: Annotated[
+        Path, typer.Argument(metavar="PATH", help="Marketplace folder, marketplace.json, or plugin")
+    ],
     json_: JsonOpt = False,
 ) -> None:
     """Lint a marketplace or plugin folder; exit 1 when it has errors.

@@ -13,25 +13,36 @@ if TYPE_CHECKING:
 
 
 def discover(
-    query: Annotated[str, typer.Argument(help="What you need, in your own words")],
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=500, help="Results")] = 10,
+    query: Annotated[str, typer.Argument(metavar="QUERY", help="What you need, in your own words")],
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=1, max=500, metavar="N", help="Results")
+    ] = 10,
     marketplace: Annotated[
-        list[str] | None, typer.Option("--marketplace", "-m", help="Only these (repeatable)")
+        list[str] | None,
+        typer.Option("--marketplace", "-m", metavar="MARKETPLACE", help="Only these (repeatable)"),
     ] = None,
-    category: Annotated[str | None, typer.Option("--category", help="Only this category")] = None,
+    category: Annotated[
+        str | None, typer.Option("--category", metavar="CATEGORY", help="Only this category")
+    ] = None,
     installed: Annotated[
         bool | None,
         typer.Option("--installed/--not-installed", help="Only installed / not installed"),
     ] = None,
     min_stars: Annotated[
-        int | None, typer.Option("--min-stars", min=0, help="Only repos with this many stars")
+        int | None,
+        typer.Option("--min-stars", min=0, metavar="N", help="Only repos with this many stars"),
     ] = None,
     weights: Annotated[
         str | None,
-        typer.Option("--weights", help="e.g. relevance=0.4,stars=0.2,recency=0.2,installs=0.2"),
+        typer.Option(
+            "--weights",
+            metavar="SIGNAL=W,...",
+            help="Signals: relevance, stars, recency, installs. Default: 0.4, 0.2, 0.2, 0.2",
+        ),
     ] = None,
     half_life: Annotated[
-        float, typer.Option("--half-life", min=1.0, help="Recency half-life in days")
+        float,
+        typer.Option("--half-life", min=1.0, metavar="DAYS", help="Recency half-life in days"),
     ] = 180.0,
     explain: Annotated[bool, typer.Option("--explain", help="Say why each result ranks")] = False,
     refresh: Annotated[
@@ -93,7 +104,12 @@ def _refresh_snapshot(cat: Catalog, json_: bool) -> None:
 
 
 def show(
-    plugin: Annotated[str, typer.Argument(help="PLUGIN or PLUGIN@MARKETPLACE")],
+    plugin: Annotated[
+        str,
+        typer.Argument(
+            metavar="PLUGIN[@MARKETPLACE]", help="A plugin, optionally with its marketplace"
+        ),
+    ],
     json_: JsonOpt = False,
 ) -> None:
     """Every stored fact about a plugin, including the code it runs on your machine.
@@ -116,7 +132,9 @@ def show(
 
 
 def compare(
-    plugins: Annotated[list[str], typer.Argument(help="Two or more PLUGIN[@MARKETPLACE]")],
+    plugins: Annotated[
+        list[str], typer.Argument(metavar="PLUGIN[@MARKETPLACE]", help="Two or more plugins")
+    ],
     json_: JsonOpt = False,
 ) -> None:
     """Compare plugins side by side and recommend one.
@@ -139,8 +157,15 @@ def compare(
 
 
 def similar(
-    plugin: Annotated[str, typer.Argument(help="PLUGIN or PLUGIN@MARKETPLACE")],
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=100, help="Results")] = 10,
+    plugin: Annotated[
+        str,
+        typer.Argument(
+            metavar="PLUGIN[@MARKETPLACE]", help="A plugin, optionally with its marketplace"
+        ),
+    ],
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=1, max=100, metavar="N", help="Results")
+    ] = 10,
     json_: JsonOpt = False,
 ) -> None:
     """The plugins nearest to one you know, across marketplaces.
@@ -169,7 +194,9 @@ def similar(
 
 
 def prime(
-    intent: Annotated[str, typer.Argument(help="What you are about to do, in your own words")],
+    intent: Annotated[
+        str, typer.Argument(metavar="INTENT", help="What you are about to do, in your own words")
+    ],
     json_: JsonOpt = False,
 ) -> None:
     """Assemble a kit for a task: primary picks, one plugin per other stage, an order.

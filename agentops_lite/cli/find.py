@@ -11,7 +11,10 @@ from agentops_lite.cli.common import JsonOpt, catalog
 
 def find(
     min_stars: Annotated[
-        int, typer.Option("--min-stars", min=0, help="Only repositories with this many stars")
+        int,
+        typer.Option(
+            "--min-stars", min=0, metavar="N", help="Only repositories with this many stars"
+        ),
     ] = 0,
     add: Annotated[
         bool, typer.Option("--add", help="Add every marketplace found to the catalog")

@@ -15,8 +15,12 @@ app = typer.Typer(
 
 @app.command("add")
 def add(
-    source: Annotated[str, typer.Argument(help="owner/repo[@ref], a git/https URL, or a folder")],
-    name: Annotated[str | None, typer.Option("--name", help="Id to use in this catalog")] = None,
+    source: Annotated[
+        str, typer.Argument(metavar="SOURCE", help="owner/repo[@ref], a git/https URL, or a folder")
+    ],
+    name: Annotated[
+        str | None, typer.Option("--name", metavar="ID", help="Id to use in this catalog")
+    ] = None,
     json_: JsonOpt = False,
 ) -> None:
     """Add a marketplace; a local one is loaded at once.
@@ -65,7 +69,9 @@ def list_(json_: JsonOpt = False) -> None:
 
 @app.command("remove")
 def remove(
-    name: Annotated[str, typer.Argument(help="Marketplace id, declared name or source")],
+    name: Annotated[
+        str, typer.Argument(metavar="MARKETPLACE", help="Marketplace id, declared name or source")
+    ],
     json_: JsonOpt = False,
 ) -> None:
     """Remove a marketplace and its plugins from the catalog.

@@ -18,7 +18,7 @@ app = typer.Typer(
     help="Run a workflow: start, then loop `run next` / `run record` until done.",
 )
 
-RunArg = Annotated[str, typer.Argument(help="Run id (a unique prefix, or `last`)")]
+RunArg = Annotated[str, typer.Argument(metavar="RUN", help="Run id (a unique prefix, or `last`)")]
 MAX_OUTPUT_BYTES = 1024 * 1024
 
 
@@ -58,10 +58,14 @@ def load_workflow(path: Path, cat: Catalog | None) -> Workflow:
 
 @app.command("start")
 def start(
-    file: Annotated[Path, typer.Argument(help="Workflow JSON (ours or a seed shape)")],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="Workflow JSON (ours or a seed shape)")
+    ],
     inputs: Annotated[
         list[str] | None,
-        typer.Option("--input", "-i", help="Run input NAME=VALUE (VALUE as JSON when it parses)"),
+        typer.Option(
+            "--input", "-i", metavar="NAME=VALUE", help="Run input (VALUE as JSON when it parses)"
+        ),
     ] = None,
     json_: JsonOpt = False,
 ) -> None:
@@ -138,17 +142,23 @@ def _output(text: str | None) -> Any:
 @app.command("record")
 def record(
     run: RunArg,
-    step: Annotated[str, typer.Argument(help="Step id")],
-    status: Annotated[str, typer.Option("--status", "-s", help="success | failure | skipped")],
+    step: Annotated[str, typer.Argument(metavar="STEP", help="Step id")],
+    status: Annotated[
+        str, typer.Option("--status", "-s", metavar="STATUS", help="success | failure | skipped")
+    ],
     output: Annotated[
-        str | None, typer.Option("--output", help="Result as JSON, or @FILE holding JSON")
+        str | None, typer.Option("--output", metavar="JSON|@FILE", help="The step's result")
     ] = None,
     artifacts: Annotated[
-        list[str] | None, typer.Option("--artifact", help="A file the step made (repeatable)")
+        list[str] | None,
+        typer.Option("--artifact", metavar="FILE", help="A file the step made (repeatable)"),
     ] = None,
-    error: Annotated[str | None, typer.Option("--error", help="What went wrong")] = None,
+    error: Annotated[
+        str | None, typer.Option("--error", metavar="TEXT", help="What went wrong")
+    ] = None,
     attempt: Annotated[
-        int | None, typer.Option("--attempt", min=1, help="The attempt this reports on")
+        int | None,
+        typer.Option("--attempt", min=1, metavar="N", help="The attempt this reports on"),
     ] = None,
     json_: JsonOpt = False,
 ) -> None:
@@ -214,7 +224,9 @@ def status(run: RunArg, json_: JsonOpt = False) -> None:
 
 @app.command("list")
 def list_(
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Newest N runs")] = 50,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=1, metavar="N", help="Newest N runs")
+    ] = 50,
     json_: JsonOpt = False,
 ) -> None:
     """List runs, newest first.

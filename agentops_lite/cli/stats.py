@@ -38,7 +38,10 @@ def stats(json_: JsonOpt = False) -> None:
 
 def report(
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="The HTML file to write.", dir_okay=False)
+        Path,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="The HTML file to write.", dir_okay=False
+        ),
     ],
     json_: JsonOpt = False,
 ) -> None:

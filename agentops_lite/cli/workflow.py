@@ -34,7 +34,9 @@ def schema(
 
 @app.command("validate")
 def validate(
-    file: Annotated[Path, typer.Argument(help="Workflow JSON (ours or a seed shape)")],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="Workflow JSON (ours or a seed shape)")
+    ],
     json_: JsonOpt = False,
 ) -> None:
     """Check a workflow; every problem with its path. Exit 1 on errors.
@@ -74,9 +76,10 @@ def validate(
 
 @app.command("plan")
 def plan(
-    intent: Annotated[str, typer.Argument(help="What you want done, in words")],
+    intent: Annotated[str, typer.Argument(metavar="INTENT", help="What you want done, in words")],
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the workflow to this file")
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write the workflow to this file"),
     ] = None,
     json_: JsonOpt = False,
 ) -> None:
@@ -117,7 +120,9 @@ def _show(wf: object) -> None:
 
 @app.command("show")
 def show(
-    file: Annotated[Path, typer.Argument(help="Workflow JSON (ours or a seed shape)")],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="Workflow JSON (ours or a seed shape)")
+    ],
     json_: JsonOpt = False,
 ) -> None:
     """Show a workflow as a tree, with its critical path against the total steps.

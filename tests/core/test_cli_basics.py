@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -52,6 +53,9 @@ def test_cli_every_command_has_help_with_examples(
         if ln.strip().startswith(f"agentops-lite {command[0]}")
     ]
     assert example_lines and all(ln.count("agentops-lite") == 1 for ln in example_lines)
+    # Options that take a value name it (--limit N), not a type such as <int range>.
+    options = result.stdout.partition("Options:")[2]
+    assert not re.search(r"<[a-z]", options), options
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
