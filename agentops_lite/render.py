@@ -74,10 +74,18 @@ def emit_json(payload: Any) -> None:
     sys.stdout.flush()
 
 
+# Columns of short tokens (counts, scores, dates, states): split mid-value ("2026-11-2" / "5")
+# they mislead, so the wider text columns give way instead.
+_UNSPLIT_COLUMNS = frozenset(
+    {"#", "score", "stars", "plugins", "problems", "refreshed", "updated", "status", "version",
+     "runs", "succeeded", "rate", "day", "marketplaces", "refreshes", "failed loads", "kind"}
+)  # fmt: skip
+
+
 def table(*columns: str, title: str | None = None) -> Table:
     t = Table(title=title, show_lines=False, header_style="bold", expand=False)
     for c in columns:
-        t.add_column(c, overflow="fold")
+        t.add_column(c, overflow="fold", no_wrap=c in _UNSPLIT_COLUMNS)
     return t
 
 

@@ -103,6 +103,17 @@ def test_errors_stay_one_capped_line_however_long_the_input(
     assert all(len(line) <= 410 for line in lines)
 
 
+def test_tables_never_split_a_date_or_count_at_80_columns(
+    cli: Callable[..., Result], loaded: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import datetime, timezone
+
+    monkeypatch.setenv("COLUMNS", "80")
+    listing = ok(cli("marketplace", "list"))
+    assert max(len(line) for line in listing.splitlines()) <= 80
+    assert datetime.now(timezone.utc).date().isoformat() in listing  # refreshed just now
+
+
 def test_discover_table_escapes_untrusted_text(cli: Callable[..., Result], loaded: Catalog) -> None:
     out = ok(cli("discover", "k8s", "--explain"))
     for bad in ("\x1b", "\x07", "\u202e"):
