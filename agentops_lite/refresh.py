@@ -136,12 +136,21 @@ def add_source(
     if spec.kind == "local":
         # Fail before registering anything when the folder holds no marketplace: bad input,
         # so a usage error (exit 2), as for `validate`.
-        from agentops_lite.sources.local import find_manifest
+        from agentops_lite.sources.local import find_manifest, load_local
 
         try:
             find_manifest(Path(spec.location))
+            manifest = load_local(Path(spec.location)).manifest
         except SourceError as exc:
             raise UsageError(exc.message, hint=exc.hint) from exc
+        # A manifest that cannot be read at all (not JSON, not an object) would be stored as an
+        # empty marketplace that looks fine: refuse it, as bad input.
+        fatal = [p for p in manifest.problems if p.severity == "error"]
+        if fatal and manifest.raw is None:
+            raise UsageError(
+                f"{spec.location}: {fatal[0].message}",
+                hint=f"see `agentops-lite validate {spec.location}`",
+            )
     record = catalog.add_marketplace(spec, origin="user", key_hint=name, pin_key=name is not None)
     if not load or spec.kind != "local":
         return record, None

@@ -114,6 +114,21 @@ def test_catalog_adding_twice_is_refused_and_changes_nothing(
         assert len(cat.marketplaces()) == 1
 
 
+@pytest.mark.parametrize(("text", "says"), [("{bad", "invalid JSON"), ("[1]", "array")])
+def test_catalog_adding_an_unreadable_manifest_is_refused(
+    make_marketplace: Callable[..., Path], cli: Callable[..., object], text: str, says: str
+) -> None:
+    good = make_marketplace("m1", plugins=[plugin("a")])
+    assert cli("marketplace", "add", str(good)).exit_code == 0  # type: ignore[attr-defined]
+    bad = make_marketplace("m2", plugins=[plugin("b")])
+    (bad / ".claude-plugin" / "marketplace.json").write_text(text)
+    r = cli("marketplace", "add", str(bad))
+    assert r.exit_code == 2 and says in r.stderr  # type: ignore[attr-defined]
+    with Catalog.open() as cat:  # nothing registered, nothing lost
+        assert [m.key for m in cat.marketplaces()] == ["m1"]
+        assert [p.name for p in cat.plugins()] == ["a"]
+
+
 _WRITER = """
 import sys, time
 from pathlib import Path
