@@ -192,6 +192,13 @@ def compare(catalog: Catalog, idents: list[str], now: datetime | None = None) ->
         raise UsageError("compare needs at least two plugins")
     now = now or datetime.now(timezone.utc)
     details = [show(catalog, i, now) for i in idents]
+    labels = [f"{d.plugin}@{d.marketplace}" for d in details]
+    repeated = sorted({x for x in labels if labels.count(x) > 1})
+    if repeated:
+        raise UsageError(
+            f"{', '.join(repeated)} is named more than once",
+            hint="compare different plugins, or one plugin's listings as PLUGIN@MARKETPLACE",
+        )
     owners: dict[str, list[str]] = {}
     for d in details:
         label = f"{d.plugin}@{d.marketplace}"

@@ -150,6 +150,11 @@ def test_compare_reports_overlap_and_recommends(
     assert "recommendation" in ok(cli("compare", "hooked", "kubernetes-deployer"))
 
 
+def test_compare_refuses_the_same_plugin_twice(cli: Callable[..., Result], loaded: Catalog) -> None:
+    r = cli("compare", "pr-reviewer", "pr-reviewer@alpha-market")
+    assert r.exit_code == 2 and "named more than once" in r.stderr
+
+
 def test_similar_excludes_itself(cli: Callable[..., Result], loaded: Catalog) -> None:
     doc = json.loads(ok(cli("similar", "kubernetes-deployer", "--json")))
     found = [r["plugin"] for r in doc["results"]]
