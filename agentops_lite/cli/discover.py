@@ -84,7 +84,14 @@ def discover(
             return
         from agentops_lite.cli.discover_views import discover_table
 
-        discover_table(result, explain)
+        filters = [f"--marketplace {m}" for m in marketplace or []]
+        if category:
+            filters.append(f"--category {category}")
+        if installed is not None:
+            filters.append("--installed" if installed else "--not-installed")
+        if min_stars is not None:
+            filters.append(f"--min-stars {min_stars}")
+        discover_table(result, explain, filters)
         snapshot_note(cat)
 
 

@@ -19,12 +19,17 @@ def _date(value: object) -> str:
     return str(value)[:10] if value else "—"
 
 
-def discover_table(result: DiscoverResult, explain: bool) -> None:
+def discover_table(result: DiscoverResult, explain: bool, filters: Sequence[str] = ()) -> None:
     if not result.results:
         info = result.catalog
-        out().print(Text("no plugin matches ") + untrusted(result.query, 80, style="bold"))
+        message = Text("no plugin matches ") + untrusted(result.query, 80, style="bold")
+        if filters:
+            message.append(" with ").append_text(untrusted(", ".join(filters)))
+        out().print(message)
         if info.plugins == 0:
             note("the catalog is empty: try `agentops-lite marketplace add OWNER/REPO`")
+        elif filters:
+            note("try without the filters; `marketplace import-claude` updates what is installed")
         return
     # The install command is the thing people copy, so it is never cut: a wide terminal gets it
     # as a column, a narrow one as lines under the table. The description takes what is left

@@ -114,6 +114,15 @@ def test_tables_never_split_a_date_or_count_at_80_columns(
     assert datetime.now(timezone.utc).date().isoformat() in listing  # refreshed just now
 
 
+def test_discover_says_which_filters_left_nothing(
+    cli: Callable[..., Result], loaded: Catalog
+) -> None:
+    r = cli("discover", "kubernetes", "--installed", "--category", "nope")
+    assert r.exit_code == 0
+    assert "no plugin matches kubernetes with --category nope, --installed" in r.stdout
+    assert "try without the filters" in r.stderr
+
+
 def test_discover_table_escapes_untrusted_text(cli: Callable[..., Result], loaded: Catalog) -> None:
     out = ok(cli("discover", "k8s", "--explain"))
     for bad in ("\x1b", "\x07", "\u202e"):
