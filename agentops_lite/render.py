@@ -11,7 +11,7 @@ import re
 import sys
 from typing import Any
 
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
 
@@ -74,18 +74,25 @@ def emit_json(payload: Any) -> None:
     sys.stdout.flush()
 
 
-# Columns of short tokens (counts, scores, dates, states): split mid-value ("2026-11-2" / "5")
-# they mislead, so the wider text columns give way instead.
-_UNSPLIT_COLUMNS = frozenset(
-    {"#", "score", "stars", "plugins", "problems", "refreshed", "updated", "status", "version",
-     "runs", "succeeded", "rate", "day", "marketplaces", "refreshes", "failed loads", "kind"}
-)  # fmt: skip
+# Counts, scores, dates and problem tallies ("1,234", "0.88", "2026-11-25 07:12", "3E 1W", "—").
+_FIGURE_RE = re.compile(r"[0-9.,:%/+\-\u2014 EW]{1,16}")
+
+
+class _Table(Table):
+    """A table whose columns of figures (counts, scores, dates) are never split mid-value
+    ("2026-11-2" / "5" misleads); the text columns give way instead."""
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for column in self.columns:
+            cells = [c.plain if isinstance(c, Text) else str(c) for c in column.cells]
+            column.no_wrap = bool(cells) and all(_FIGURE_RE.fullmatch(c) for c in cells)
+        return super().__rich_console__(console, options)
 
 
 def table(*columns: str, title: str | None = None) -> Table:
-    t = Table(title=title, show_lines=False, header_style="bold", expand=False)
+    t = _Table(title=title, show_lines=False, header_style="bold", expand=False)
     for c in columns:
-        t.add_column(c, overflow="fold", no_wrap=c in _UNSPLIT_COLUMNS)
+        t.add_column(c, overflow="fold")
     return t
 
 

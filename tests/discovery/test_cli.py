@@ -109,9 +109,16 @@ def test_tables_never_split_a_date_or_count_at_80_columns(
     from datetime import datetime, timezone
 
     monkeypatch.setenv("COLUMNS", "80")
+    [market] = json.loads(ok(cli("marketplace", "list", "--json")))["marketplaces"]
+    folder = Path(market["source"])
+    folder.rename(folder.with_name("gone"))  # a failed refresh: a long error in `status`
+    assert cli("refresh", market["key"]).exit_code == 4
+    folder.with_name("gone").rename(folder)
     listing = ok(cli("marketplace", "list"))
     assert max(len(line) for line in listing.splitlines()) <= 80
     assert datetime.now(timezone.utc).date().isoformat() in listing  # refreshed just now
+    # The text columns wrap but stay readable: the id's start and the status are shown.
+    assert market["key"][:8] in listing and "error" in listing
 
 
 def test_discover_says_which_filters_left_nothing(
