@@ -243,6 +243,11 @@ def fold(records: Sequence[PluginRecord]) -> list[list[PluginRecord]]:
     return list(groups.values())  # dicts keep insertion order: the best member's position
 
 
+def require_query(query: str) -> None:
+    if not query.strip():
+        raise UsageError("the query is empty", hint='e.g. agentops-lite discover "kubernetes helm"')
+
+
 def discover(
     catalog: Catalog,
     query: str,
@@ -259,8 +264,7 @@ def discover(
     exclude: frozenset[int] = frozenset(),
 ) -> DiscoverResult:
     """Rank the catalog's plugins for `query` (see the module docstring for the method)."""
-    if not query.strip():
-        raise UsageError("the query is empty", hint='e.g. agentops-lite discover "kubernetes helm"')
+    require_query(query)
     from agentops_lite.rank_pool import candidates
 
     if limit < 1:
@@ -289,7 +293,9 @@ def discover(
 
     peers = [g for g, _ in pool.groups[:TYPICAL_PEERS]]
     scorer = Scorer(weights, half_life_days, now).with_typical(peers)
-    chosen: list[tuple[float, list[PluginRecord], float]] = []
+    # (score, listings best-matching first, the same listings preferred first, relevance): a
+    # group is matched by its best-matching listing, and shown and flagged by its preferred one.
+    chosen: list[tuple[float, list[PluginRecord], list[PluginRecord], float]] = []
     for group, rel in pool.groups:
         # Popularity is multiplied by relevance, so no score exceeds its relevance: once the
         # next relevance is below the limit-th score, nothing further can enter the list.
@@ -297,22 +303,22 @@ def discover(
             break
         if installed is not None and any(r.installed for r in group) != installed:
             continue
-        if min_stars is not None and (group[0].stars or 0) < min_stars:
+        if min_stars is not None and max(r.stars or 0 for r in group) < min_stars:
             continue
-        chosen.append((scorer.score(group, rel)[0], group, rel))
+        listings = sorted(group, key=preference)
+        chosen.append((scorer.score(listings, rel)[0], group, listings, rel))
         chosen.sort(key=lambda c: -c[0])
     chosen = chosen[:limit]
-    ids = [g[0].id for _, g, _ in chosen]
-    matched = matched_concepts(catalog.conn, pool.plan, ids)
-    aliases = aliases_of(catalog.conn, [g[0] for _, g, _ in chosen])
+    matched = matched_concepts(catalog.conn, pool.plan, [g[0].id for _, g, _, _ in chosen])
+    aliases = aliases_of(catalog.conn, [s[0] for _, _, s, _ in chosen])
     hits: list[Hit] = []
-    for _, group, rel in chosen:
-        best = group[0]
+    for _, group, listings, rel in chosen:
+        best = listings[0]
         hit = _hit(
             best,
-            group,
+            listings,
             rel,
-            matched.get(best.id, []),
+            matched.get(group[0].id, []),
             aliases.get(best.id, 0),
             pool.repos,
             scorer,

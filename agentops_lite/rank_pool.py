@@ -70,10 +70,9 @@ def candidates(
     records = query_plugins(conn, ids=list(kept)) if kept else []
     kept = feedback_rerank(conn, kept, records)
     records.sort(key=lambda r: -kept[r.id])
-    from agentops_lite.rank import fold, preference
+    from agentops_lite.rank import fold
 
-    # A group ranks by its best match and shows its preferred listing (see `preference`).
-    groups = [(sorted(g, key=preference), kept[g[0].id]) for g in fold(records)]
+    groups = [(g, kept[g[0].id]) for g in fold(records)]
     repos: dict[str, str | None] = dict(conn.execute("SELECT key, repo FROM marketplaces"))
     return Pool(plan=plan, groups=groups, repos=repos)
 

@@ -61,8 +61,9 @@ def discover(
     """
     from agentops_lite import render
     from agentops_lite.rank import discover as run
-    from agentops_lite.rank import parse_weights
+    from agentops_lite.rank import parse_weights, require_query
 
+    require_query(query)  # before --refresh goes to the network
     parsed = parse_weights(weights)
     with read_catalog() as cat:
         if refresh:
