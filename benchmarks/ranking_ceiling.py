@@ -121,7 +121,7 @@ def fit(pool: dict[str, list[Row]], qids: list[str], seed: int) -> list[float]:
         if hi["grade"] > lo["grade"]
     ]
     rng = random.Random(seed)
-    w = [0.0] * len(pool[qids[0]][0]["x"]) if pairs else []
+    w = [0.0] * len(next(r["x"] for qid in qids for r in pool[qid]))
     rate, l2 = 0.05, 1e-3
     for epoch in range(20):
         rng.shuffle(pairs)
