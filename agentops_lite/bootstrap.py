@@ -243,18 +243,20 @@ def go_live(
     only: Collection[str] | None = None,
     concurrency: int = 16,
     progress: Progress | None = None,
+    log: bool = True,
 ) -> RefreshReport:
     """Fetch the snapshot-served marketplaces (all, or the keys in `only`) from GitHub; each
     success replaces its copy.
 
-    A failed fetch leaves the snapshot copy in place (and removes the empty live row again).
+    A failed fetch leaves the snapshot copy in place (and removes the empty live row again);
+    its outcome is reported under the snapshot copy's key. `log`: add it to the history.
     """
     from agentops_lite.refresh import refresh
 
     records = catalog.marketplaces()
     by_source = {(r.source_kind, r.source.lower()): r for r in records}
     keys: list[str] = []
-    fresh: set[str] = set()
+    fresh: dict[str, str] = {}  # live row added here -> key of the snapshot copy it stands for
     for rec in records:
         if rec.origin != "embedded" or (only is not None and rec.key not in only):
             continue
@@ -267,15 +269,23 @@ def go_live(
                 origin="default",
                 key_hint=f"live:{rec.source}",
             )
-            fresh.add(twin.key)
+            fresh[twin.key] = rec.key
         keys.append(twin.key)
     if not keys:
         return RefreshReport(started_at=now(), finished_at=now(), outcomes=())
-    report = refresh(catalog, keys, concurrency=concurrency, progress=progress)
+    report = refresh(catalog, keys, concurrency=concurrency, progress=progress, log=False)
     embedded_left = {r.source.lower() for r in catalog.marketplaces(origin="embedded")}
-    for outcome in report.failed:
-        if outcome.key in fresh and outcome.source.lower() in embedded_left:
-            catalog.remove_marketplace(outcome.key)
+    outcomes: list[RefreshOutcome] = []
+    for outcome in report.outcomes:
+        if outcome.status == "error" and outcome.key in fresh:
+            if outcome.source.lower() in embedded_left:
+                catalog.remove_marketplace(outcome.key)
+            # The temporary live row is gone: name the marketplace the user knows.
+            outcome = outcome.model_copy(update={"key": fresh[outcome.key]})
+        outcomes.append(outcome)
+    report = report.model_copy(update={"outcomes": tuple(outcomes)})
+    if log and report.outcomes:
+        catalog.record_refresh(report)
     return report
 
 
@@ -301,19 +311,20 @@ def refresh_catalog(
     served = [r for r in chosen if r.origin == "embedded"]
     outcomes: list[RefreshOutcome] = []
     kept: str | None = None
+    limited: datetime | None = None
     if served:
         kept = "offline" if offline else github_unreachable()
         if kept is None:
             only = {r.key for r in served}
-            live = go_live(catalog, only=only, concurrency=concurrency, progress=progress)
+            live = go_live(
+                catalog, only=only, concurrency=concurrency, progress=progress, log=False
+            )
             outcomes.extend(live.outcomes)
+            limited = live.rate_limited_until
         else:
             age = snapshot_age(catalog)
             why = f"{kept}: kept the built-in snapshot" + (f" of {age.date}" if age else "")
             outcomes.extend(outcome_of(r, "unchanged" if offline else "error", why) for r in served)
-            catalog.record_refresh(
-                RefreshReport(started_at=started, finished_at=now(), outcomes=tuple(outcomes))
-            )
     done = {o.key for o in outcomes}
     # Going live renames keys: the rest is read back from the catalog, not from `chosen`.
     wanted = {r.key for r in chosen if r.origin != "embedded"}
@@ -322,10 +333,19 @@ def refresh_catalog(
         for r in catalog.marketplaces()
         if r.origin != "embedded" and r.key not in done and (not keys or r.key in wanted)
     ]
-    report = RefreshReport(started_at=started, finished_at=now(), outcomes=())
     if rest:
-        report = refresh(catalog, rest, offline=offline, concurrency=concurrency, progress=progress)
-    combined = report.model_copy(
-        update={"started_at": started, "outcomes": (*outcomes, *report.outcomes)}
+        report = refresh(
+            catalog, rest, offline=offline, concurrency=concurrency, progress=progress, log=False
+        )
+        outcomes.extend(report.outcomes)
+        limited = max(filter(None, (limited, report.rate_limited_until)), default=None)
+    combined = RefreshReport(
+        started_at=started,
+        finished_at=now(),
+        outcomes=tuple(outcomes),
+        offline=offline,
+        rate_limited_until=limited,
     )
+    if outcomes:  # one command, one entry in the refresh history
+        catalog.record_refresh(combined)
     return combined, kept

@@ -8,7 +8,13 @@ from typing import Literal
 
 from agentops_lite.catalog import Catalog, now
 from agentops_lite.errors import AgentOpsError, NotFoundError, SourceError, UsageError
-from agentops_lite.models import MarketplaceRecord, RefreshOutcome, RefreshReport
+from agentops_lite.models import (
+    MarketplaceManifest,
+    MarketplaceRecord,
+    Problem,
+    RefreshOutcome,
+    RefreshReport,
+)
 from agentops_lite.names import is_valid_id
 from agentops_lite.sources.base import LoadResult, SourceSpec
 from agentops_lite.sources.claude_code import (
@@ -40,10 +46,23 @@ def outcome_of(
     )
 
 
+# Problems that leave nothing of a manifest to read (see manifest.parse_marketplace).
+UNREADABLE = frozenset({"invalid-utf8", "empty-file", "too-deep", "invalid-json", "not-an-object"})
+
+
+def unreadable(manifest: MarketplaceManifest) -> Problem | None:
+    """The error that made a manifest unreadable as a whole (not JSON, not an object), if any.
+
+    Stored, such a manifest would be an empty marketplace that looks fine."""
+    return next((p for p in manifest.problems if p.code in UNREADABLE), None)
+
+
 def store_result(
     catalog: Catalog, record: MarketplaceRecord, result: LoadResult | AgentOpsError
 ) -> RefreshOutcome:
     """Store one load result (or failure) and say what happened."""
+    if not isinstance(result, AgentOpsError) and (fatal := unreadable(result.manifest)):
+        result = SourceError(f"unreadable manifest: {fatal.message}")
     if isinstance(result, AgentOpsError):
         catalog.mark_failed(record.id, result.message)
         return outcome_of(record, "error", result.message)
@@ -70,8 +89,9 @@ def refresh(
     offline: bool = False,
     concurrency: int = 16,
     progress: Progress | None = None,
+    log: bool = True,
 ) -> RefreshReport:
-    """Refresh the named marketplaces (all when none are named)."""
+    """Refresh the named marketplaces (all when none are named); `log`: add it to the history."""
     started = now()
     records = [catalog.marketplace(k) for k in keys] if keys else catalog.marketplaces()
     outcomes: list[RefreshOutcome] = []
@@ -116,7 +136,7 @@ def refresh(
         offline=offline,
         rate_limited_until=rate_limited_until,
     )
-    if outcomes:
+    if outcomes and log:
         catalog.record_refresh(report)
     return report
 
@@ -143,12 +163,9 @@ def add_source(
             manifest = load_local(Path(spec.location)).manifest
         except SourceError as exc:
             raise UsageError(exc.message, hint=exc.hint) from exc
-        # A manifest that cannot be read at all (not JSON, not an object) would be stored as an
-        # empty marketplace that looks fine: refuse it, as bad input.
-        fatal = [p for p in manifest.problems if p.severity == "error"]
-        if fatal and manifest.raw is None:
+        if fatal := unreadable(manifest):  # bad input: refused before anything is stored
             raise UsageError(
-                f"{spec.location}: {fatal[0].message}",
+                f"{spec.location}: {fatal.message}",
                 hint=f"see `agentops-lite validate {spec.location}`",
             )
     record = catalog.add_marketplace(spec, origin="user", key_hint=name, pin_key=name is not None)

@@ -129,6 +129,23 @@ def test_catalog_adding_an_unreadable_manifest_is_refused(
         assert [p.name for p in cat.plugins()] == ["a"]
 
 
+def test_catalog_refresh_of_a_manifest_turned_unreadable_keeps_the_plugins(
+    make_marketplace: Callable[..., Path], cli: Callable[..., object]
+) -> None:
+    root = make_marketplace("m1", plugins=[plugin("a")])
+    assert cli("marketplace", "add", str(root)).exit_code == 0  # type: ignore[attr-defined]
+    (root / ".claude-plugin" / "marketplace.json").write_text("{bad")
+    r = cli("refresh", "m1", "--offline", "--json")
+    assert r.exit_code == 4  # type: ignore[attr-defined]
+    [outcome] = json.loads(r.stdout)["outcomes"]  # type: ignore[attr-defined]
+    assert outcome["status"] == "error" and "unreadable manifest" in outcome["message"]
+    assert json.loads(r.stdout)["offline"] is True  # type: ignore[attr-defined]
+    with Catalog.open() as cat:
+        assert [p.name for p in cat.plugins()] == ["a"]
+        # One command, one entry in the refresh history (the add, then this refresh).
+        assert cat.conn.execute("SELECT COUNT(*) FROM refreshes").fetchone()[0] == 2
+
+
 _WRITER = """
 import sys, time
 from pathlib import Path

@@ -82,3 +82,20 @@ def test_refreshing_one_snapshot_served_marketplace_takes_it_live(
     assert [m["origin"] for m in listing if m["source"] == repo] == ["default"]
     # Only the named one went live.
     assert sum(m["origin"] == "embedded" for m in listing) == len(DEFAULT_REPOS) - 1
+
+
+def test_a_failed_go_live_is_reported_under_the_name_the_user_gave(
+    cli: Callable[..., Any], fake: FakeGitHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for key, value in fake.env().items():  # GitHub answers, but serves no default repo
+        monkeypatch.setenv(key, value)
+    assert cli("plugins", "--json").exit_code == 0
+    keys = [
+        m["key"] for m in json.loads(cli("marketplace", "list", "--json").stdout)["marketplaces"]
+    ]
+    result = cli("refresh", *keys[:2], "--json")
+    assert result.exit_code == 4, result.stderr
+    outcomes = json.loads(result.stdout)["outcomes"]
+    assert [(o["key"], o["status"]) for o in outcomes] == [(k, "error") for k in keys[:2]]
+    listing = json.loads(cli("marketplace", "list", "--json").stdout)["marketplaces"]
+    assert [m["key"] for m in listing] == keys  # snapshot copies kept, no live rows left
