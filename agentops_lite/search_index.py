@@ -147,9 +147,7 @@ def doc_freqs(conn: sqlite3.Connection, words: Iterable[str]) -> dict[str, int]:
     if not wanted:
         return {}
     marks = ",".join("?" * len(wanted))
-    rows = conn.execute(
-        f"SELECT term, SUM(df) FROM search_terms WHERE term IN ({marks}) GROUP BY term", wanted
-    )
+    rows = conn.execute(f"SELECT term, df FROM search_df WHERE term IN ({marks})", wanted)
     return {t: int(n) for t, n in rows}
 
 
@@ -162,8 +160,7 @@ def vocabulary_near(conn: sqlite3.Connection, word: str, spread: int = 2) -> lis
     lo, hi = max(1, len(word) - spread), len(word) + spread
     first = word[0]
     rows = conn.execute(
-        "SELECT DISTINCT term FROM search_terms WHERE term >= ? AND term < ? "
-        "AND length(term) BETWEEN ? AND ?",
+        "SELECT term FROM search_df WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ?",
         (first, chr(ord(first) + 1), lo, hi),
     )
     return [r[0] for r in rows]

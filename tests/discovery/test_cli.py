@@ -211,12 +211,43 @@ def test_prime_core_api(loaded: Catalog) -> None:
     assert all(p.stage in result.stages for p in result.stage_picks)
 
 
-def test_index_follows_refresh_and_removal(tmp_path: Path, loaded: Catalog) -> None:
+def _df_mismatches(cat: Catalog) -> list[tuple[str, int, int]]:
+    """Terms whose catalog-wide document frequency differs from the per-marketplace sums."""
+    summed = dict(
+        cat.conn.execute("SELECT term, SUM(df) FROM search_terms GROUP BY term").fetchall()
+    )
+    kept = dict(cat.conn.execute("SELECT term, df FROM search_df").fetchall())
+    return [
+        (t, summed.get(t, 0), kept.get(t, 0))
+        for t in {*summed, *kept}
+        if summed.get(t, 0) != kept.get(t, 0)
+    ]
+
+
+def test_index_follows_refresh_and_removal(
+    tmp_path: Path, loaded: Catalog, make_marketplace: Callable[..., Path]
+) -> None:
+    from agentops_lite.refresh import add_source, refresh
+
     cat = Catalog.open()
     try:
         n = cat.conn.execute("SELECT COUNT(DISTINCT plugin_id) FROM search_postings").fetchone()[0]
         assert n == cat.counts()[1]
+        second = {
+            "name": "k8s-helper",
+            "source": "./plugins/k8s-helper",
+            "description": "Kubernetes deploy",
+        }
+        add_source(cat, str(make_marketplace("beta-market", [second], folder="beta")))
+        refresh(cat)
+        assert (
+            cat.conn.execute("SELECT df FROM search_df WHERE term = 'kubernet'").fetchone()[0] >= 2
+        )
+        assert _df_mismatches(cat) == []
         cat.remove_marketplace("alpha-market")
+        assert _df_mismatches(cat) == []
+        cat.remove_marketplace("beta-market")
         assert cat.conn.execute("SELECT COUNT(*) FROM search_postings").fetchone()[0] == 0
+        assert cat.conn.execute("SELECT COUNT(*) FROM search_df").fetchone()[0] == 0
     finally:
         cat.close()
