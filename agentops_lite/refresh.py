@@ -156,13 +156,16 @@ def add_source(
     if spec.kind == "local":
         # Fail before registering anything when the folder holds no marketplace: bad input,
         # so a usage error (exit 2), as for `validate`.
-        from agentops_lite.sources.local import find_manifest, load_local
+        from agentops_lite.manifest import parse_marketplace
+        from agentops_lite.sources.local import find_manifest
 
         try:
-            find_manifest(Path(spec.location))
-            manifest = load_local(Path(spec.location)).manifest
+            _, manifest_file = find_manifest(Path(spec.location))
+            manifest = parse_marketplace(manifest_file.read_bytes())  # no plugin files read
         except SourceError as exc:
             raise UsageError(exc.message, hint=exc.hint) from exc
+        except OSError as exc:
+            raise UsageError(f"cannot read {spec.location}: {exc.strerror or exc}") from exc
         if fatal := unreadable(manifest):  # bad input: refused before anything is stored
             raise UsageError(
                 f"{spec.location}: {fatal.message}",
