@@ -16,6 +16,7 @@ from agentops_lite.models import (
     RefreshReport,
 )
 from agentops_lite.names import is_valid_id
+from agentops_lite.safejson import UNREADABLE_CODES
 from agentops_lite.sources.base import LoadResult, SourceSpec
 from agentops_lite.sources.claude_code import (
     install_counts,
@@ -47,7 +48,7 @@ def outcome_of(
 
 
 # Problems that leave nothing of a manifest to read (see manifest.parse_marketplace).
-UNREADABLE = frozenset({"invalid-utf8", "empty-file", "too-deep", "invalid-json", "not-an-object"})
+UNREADABLE = UNREADABLE_CODES | {"not-an-object"}
 
 
 def unreadable(manifest: MarketplaceManifest) -> Problem | None:

@@ -12,6 +12,10 @@ from agentops_lite.models import Problem
 MAX_MANIFEST_BYTES = 8 * 1024 * 1024
 
 _BOM = b"\xef\xbb\xbf"
+# The codes of load_json's problems: each means nothing of the file could be read.
+UNREADABLE_CODES = frozenset(
+    {"file-too-large", "invalid-utf8", "empty-file", "too-deep", "invalid-json"}
+)
 
 
 def _problem(code: str, message: str, path: str = "") -> Problem:

@@ -129,12 +129,15 @@ def test_catalog_adding_an_unreadable_manifest_is_refused(
         assert [p.name for p in cat.plugins()] == ["a"]
 
 
+@pytest.mark.parametrize(
+    "broken", ["{bad", '{"name": "m1", "plugins": [], "x": "%s"}' % ("y" * 9_000_000)]
+)
 def test_catalog_refresh_of_a_manifest_turned_unreadable_keeps_the_plugins(
-    make_marketplace: Callable[..., Path], cli: Callable[..., object]
+    make_marketplace: Callable[..., Path], cli: Callable[..., object], broken: str
 ) -> None:
     root = make_marketplace("m1", plugins=[plugin("a")])
     assert cli("marketplace", "add", str(root)).exit_code == 0  # type: ignore[attr-defined]
-    (root / ".claude-plugin" / "marketplace.json").write_text("{bad")
+    (root / ".claude-plugin" / "marketplace.json").write_text(broken)  # invalid, or over 8 MiB
     r = cli("refresh", "m1", "--offline", "--json")
     assert r.exit_code == 4  # type: ignore[attr-defined]
     [outcome] = json.loads(r.stdout)["outcomes"]  # type: ignore[attr-defined]
