@@ -251,12 +251,12 @@ def go_live(
     A failed fetch leaves the snapshot copy in place (and removes the empty live row again);
     its outcome is reported under the snapshot copy's key. `log`: add it to the history.
     """
-    from agentops_lite.refresh import refresh
+    from agentops_lite.refresh import outcome_of, refresh
 
     records = catalog.marketplaces()
     by_source = {(r.source_kind, r.source.lower()): r for r in records}
     keys: list[str] = []
-    fresh: dict[str, str] = {}  # live row added here -> key of the snapshot copy it stands for
+    fresh: dict[str, MarketplaceRecord] = {}  # live row added here -> the snapshot copy
     for rec in records:
         if rec.origin != "embedded" or (only is not None and rec.key not in only):
             continue
@@ -269,7 +269,7 @@ def go_live(
                 origin="default",
                 key_hint=f"live:{rec.source}",
             )
-            fresh[twin.key] = rec.key
+            fresh[twin.key] = rec
         keys.append(twin.key)
     if not keys:
         return RefreshReport(started_at=now(), finished_at=now(), outcomes=())
@@ -277,11 +277,12 @@ def go_live(
     embedded_left = {r.source.lower() for r in catalog.marketplaces(origin="embedded")}
     outcomes: list[RefreshOutcome] = []
     for outcome in report.outcomes:
-        if outcome.status == "error" and outcome.key in fresh:
-            if outcome.source.lower() in embedded_left:
-                catalog.remove_marketplace(outcome.key)
-            # The temporary live row is gone: name the marketplace the user knows.
-            outcome = outcome.model_copy(update={"key": fresh[outcome.key]})
+        copy = fresh.get(outcome.key)
+        if outcome.status == "error" and copy and outcome.source.lower() in embedded_left:
+            catalog.remove_marketplace(outcome.key)
+            # The temporary live row is gone; the snapshot copy, with all its plugins, is what
+            # the user still has.
+            outcome = outcome_of(copy, "error", outcome.message)
         outcomes.append(outcome)
     report = report.model_copy(update={"outcomes": tuple(outcomes)})
     if log and report.outcomes:

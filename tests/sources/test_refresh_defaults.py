@@ -90,12 +90,14 @@ def test_a_failed_go_live_is_reported_under_the_name_the_user_gave(
     for key, value in fake.env().items():  # GitHub answers, but serves no default repo
         monkeypatch.setenv(key, value)
     assert cli("plugins", "--json").exit_code == 0
-    keys = [
-        m["key"] for m in json.loads(cli("marketplace", "list", "--json").stdout)["marketplaces"]
-    ]
+    before = json.loads(cli("marketplace", "list", "--json").stdout)["marketplaces"]
+    keys = [m["key"] for m in before]
     result = cli("refresh", *keys[:2], "--json")
     assert result.exit_code == 4, result.stderr
     outcomes = json.loads(result.stdout)["outcomes"]
-    assert [(o["key"], o["status"]) for o in outcomes] == [(k, "error") for k in keys[:2]]
+    # Under the snapshot copy's name, with the plugins it still has.
+    assert [(o["key"], o["status"], o["plugins"]) for o in outcomes] == [
+        (m["key"], "error", m["plugin_count"]) for m in before[:2]
+    ]
     listing = json.loads(cli("marketplace", "list", "--json").stdout)["marketplaces"]
     assert [m["key"] for m in listing] == keys  # snapshot copies kept, no live rows left
