@@ -11,7 +11,10 @@ from pathlib import Path
 from agentops_lite.errors import AgentOpsError, UsageError
 
 # The path's fault (exit 2); anything else (a full disk, an I/O error) is the machine's (exit 4).
-_PATH_ERRORS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOENT, errno.ENOTDIR, errno.EISDIR}
+_PATH_ERRORS = {
+    errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOENT, errno.ENOTDIR, errno.EISDIR,
+    errno.ENAMETOOLONG, errno.ELOOP,
+}  # fmt: skip
 
 
 def write_output(target: Path, payload: bytes) -> None:
@@ -21,7 +24,10 @@ def write_output(target: Path, payload: bytes) -> None:
     is written through (its target is replaced), and the file keeps its mode, else gets the
     mode a plain write would give (0666 less the umask)."""
     if target.is_symlink():
-        target = target.resolve()
+        try:
+            target = target.resolve(strict=False)
+        except (OSError, RuntimeError) as exc:  # a symlink loop
+            raise UsageError(f"cannot follow the symlink {target}: {exc}") from None
     if target.is_dir():
         raise UsageError(f"{target} is a directory", hint="give a file path")
     folder = target.absolute().parent
@@ -32,7 +38,8 @@ def write_output(target: Path, payload: bytes) -> None:
     except OSError:
         mode = 0o666 & ~_umask()
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        # A short prefix: a valid name near the 255-byte limit must not overflow as a temp name.
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:40]}.", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise _error(f"cannot write in {folder}", exc) from None
     try:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from agentops_lite.errors import UsageError
 from agentops_lite.output_file import write_output
 
 
@@ -46,3 +47,16 @@ def test_a_symlink_is_written_through(tmp_path: Path) -> None:
     link.symlink_to(real)
     write_output(link, b"new")
     assert link.is_symlink() and real.read_bytes() == b"new"
+
+
+def test_a_symlink_loop_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    with pytest.raises(UsageError, match="cannot follow the symlink"):
+        write_output(tmp_path / "a", b"{}")
+
+
+def test_a_name_near_the_length_limit_is_written(tmp_path: Path) -> None:
+    target = tmp_path / ("n" * 250 + ".json")
+    write_output(target, b"{}")
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
