@@ -109,6 +109,7 @@ def test_the_same_plugin_is_shown_from_its_freshest_listing(
     with cat.conn:
         for key, when in ((stale, "2024-01-01T00:00:00Z"), (fresh, "2026-11-01T00:00:00Z")):
             cat.conn.execute("UPDATE marketplaces SET pushed_at = ? WHERE key = ?", (when, key))
+        cat.conn.execute("UPDATE marketplaces SET stars = 500 WHERE key = ?", (stale,))
     now = datetime(2026, 11, 25, tzinfo=timezone.utc)
     [hit] = [
         h
@@ -119,6 +120,9 @@ def test_the_same_plugin_is_shown_from_its_freshest_listing(
     assert (hit.marketplace, hit.also_in[0].marketplace) == (fresh, stale)
     assert "stale" not in hit.flags
     assert show(cat, "pr-reviewer", now=now).marketplace == fresh
+    # --min-stars weighs the plugin by its most starred listing, whichever one is shown.
+    starred = discover(cat, "review pull requests", now=now, min_stars=100).results
+    assert [h.plugin for h in starred] == ["pr-reviewer"] and starred[0].marketplace == fresh
 
 
 def test_discover_flags_aliases_and_errors(fixture_catalog: Callable[..., Catalog]) -> None:
