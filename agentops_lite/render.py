@@ -7,6 +7,7 @@ which strips escape sequences and bidi controls and never interprets rich markup
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from typing import Any
@@ -25,10 +26,17 @@ _stdout: Console | None = None
 _stderr: Console | None = None
 
 
+def _console(**options: Any) -> Console:
+    # NO_COLOR means plain text here: rich alone would drop the colours but keep bold, dim and
+    # italic escape codes in a terminal.
+    plain = bool(os.environ.get("NO_COLOR"))
+    return Console(highlight=False, color_system=None if plain else "auto", **options)
+
+
 def out() -> Console:
     global _stdout
     if _stdout is None:
-        _stdout = Console(highlight=False, soft_wrap=False)
+        _stdout = _console(soft_wrap=False)
     return _stdout
 
 
@@ -36,7 +44,7 @@ def err() -> Console:
     global _stderr
     if _stderr is None:
         # soft_wrap: a message stays one line however narrow the terminal (and in logs).
-        _stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+        _stderr = _console(stderr=True, soft_wrap=True)
     return _stderr
 
 

@@ -197,3 +197,15 @@ def test_cli_interrupt_while_loading_is_an_error_line(
     out, err = capsys.readouterr()
     assert stop.value.code == 130 and err == "error: interrupted\n"
     assert json.loads(out)["error"]["exit_code"] == 130
+
+
+def test_no_color_means_no_escape_codes_even_on_a_terminal(
+    cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FORCE_COLOR", "1")  # rich treats the output as a terminal
+    monkeypatch.setenv("NO_COLOR", "1")
+    r = cli("discover", "kubernetes helm", "--limit", "3")
+    assert r.exit_code == 0 and "helm" in r.stdout
+    assert "\x1b" not in r.stdout + r.stderr
+    monkeypatch.delenv("NO_COLOR")
+    assert "\x1b[" in cli("discover", "kubernetes helm", "--limit", "3").stdout  # the control
