@@ -372,9 +372,14 @@ class Scorer:
 
     def score(self, group: Sequence[PluginRecord], rel: float) -> tuple[float, list[str]]:
         """Score (flag penalties included) and explanation notes of a group."""
-        signals, _ = self.signals(group)
+        return self.rate(group[0], self.signals(group)[0], rel)
+
+    def rate(
+        self, shown: PluginRecord, signals: dict[str, float | None], rel: float
+    ) -> tuple[float, list[str]]:
+        """`score` from a group's signals already worked out; `shown` carries the flags."""
         score, notes = combine(rel, signals, self.weights, self.typical)
-        for flag in flags_of(group[0], self.now, 0):
+        for flag in flags_of(shown, self.now, 0):
             score *= FLAG_PENALTY.get(flag, 1.0)
         return score, notes
 
@@ -388,8 +393,8 @@ def _hit(
     repos: dict[str, str | None],
     scorer: Scorer,
 ) -> Hit:
-    score, notes = scorer.score(group, rel)
     signals, (stars, pushed, installs) = scorer.signals(group)
+    score, notes = scorer.rate(best, signals, rel)
     flags = flags_of(best, scorer.now, aliases)
     options = [option_for(r, repos) for r in group]
     lines = [f"relevance {rel:.2f}: matched {', '.join(matched) or 'nothing'}", *notes]
