@@ -200,8 +200,7 @@ def compare(catalog: Catalog, idents: list[str], now: datetime | None = None) ->
             hint="compare different plugins, or one plugin's listings as PLUGIN@MARKETPLACE",
         )
     owners: dict[str, list[str]] = {}
-    for d in details:
-        label = f"{d.plugin}@{d.marketplace}"
+    for d, label in zip(details, labels, strict=True):
         for c in {(c.kind, c.name) for c in d.components if c.kind in ALWAYS_LOADED}:
             owners.setdefault(f"{c[0]}:{c[1]}", []).append(label)
     overlap = {k: v for k, v in sorted(owners.items()) if len(set(v)) > 1}
