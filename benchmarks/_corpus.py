@@ -12,6 +12,21 @@ CORPUS = SHARED / "corpus" / "marketplaces"
 EVAL = SHARED / "eval"
 
 
+def index_code_digest() -> str:
+    """A digest of the code that shapes a stored catalog's index: cached catalogs built by the
+    benchmarks are rebuilt or re-indexed when it changes."""
+    import hashlib
+
+    code = b"".join(
+        (REPO / "agentops_lite" / f).read_bytes()
+        for f in (
+            "search_index.py", "tokens.py", "synonyms.py", "catalog.py", "enrich.py",
+            "migrations.py",
+        )
+    )  # fmt: skip
+    return hashlib.sha1(code).hexdigest()
+
+
 def load_corpus(db_file: Path, corpus: Path = CORPUS) -> Path:
     """Build (once) a catalog at `db_file` holding every corpus marketplace."""
     from agentops_lite.catalog import Catalog

@@ -11,7 +11,6 @@ of ../shared/eval/dev-queries.jsonl through `agentops_lite.rank.discover` (exact
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 import time
@@ -22,18 +21,14 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-from _corpus import CORPUS, EVAL, load_corpus  # noqa: E402
+from _corpus import CORPUS, EVAL, index_code_digest, load_corpus  # noqa: E402
 
 Run = dict[str, dict[str, Any]]
 
 
 def cache_db() -> Path:
     """A catalog of the corpus, rebuilt whenever the indexing code changes."""
-    code = b"".join(
-        (HERE.parent / "agentops_lite" / f).read_bytes()
-        for f in ("search_index.py", "tokens.py", "synonyms.py", "catalog.py", "enrich.py")
-    )
-    digest = hashlib.sha1(code).hexdigest()[:12]
+    digest = index_code_digest()[:12]
     folder = HERE / ".cache"
     folder.mkdir(exist_ok=True)
     for old in folder.glob("corpus-*.db*"):

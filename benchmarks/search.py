@@ -10,7 +10,6 @@ run, index build time, and peak RSS (in-process and of the CLI).
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import random
@@ -27,6 +26,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
+from _corpus import index_code_digest  # noqa: E402
 from eval_ranking import EVAL, cache_db  # noqa: E402
 
 PER_MARKETPLACE = 250
@@ -104,22 +104,13 @@ def build(db_file: Path, n_plugins: int, seed: int = 7) -> float:
     return spent
 
 
-def _index_digest() -> str:
-    """A digest of the code that shapes the index: when it changes, the cache is re-indexed."""
-    code = b"".join(
-        (HERE.parent / "agentops_lite" / f).read_bytes()
-        for f in ("search_index.py", "tokens.py", "synonyms.py", "migrations.py", "enrich.py")
-    )
-    return hashlib.sha1(code).hexdigest()
-
-
 def _index_digest_file(db_file: Path) -> Path:
     return db_file.with_name(db_file.name + ".index-digest")
 
 
 def _index_stale(db_file: Path) -> bool:
     marker = _index_digest_file(db_file)
-    return not marker.exists() or marker.read_text() != _index_digest()
+    return not marker.exists() or marker.read_text() != index_code_digest()
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -210,7 +201,7 @@ def main() -> int:
     if a.rebuild or not db_file.exists():
         db_file.unlink(missing_ok=True)
         build_s = build(db_file, a.plugins)
-        _index_digest_file(db_file).write_text(_index_digest())
+        _index_digest_file(db_file).write_text(index_code_digest())
     elif _index_stale(db_file):  # the schema migrates on open; the index follows the code
         from agentops_lite import db
         from agentops_lite.catalog import Catalog
@@ -222,7 +213,7 @@ def main() -> int:
             index_all(cat.conn)
         reindex_s = time.perf_counter() - t0
         cat.close()
-        _index_digest_file(db_file).write_text(_index_digest())
+        _index_digest_file(db_file).write_text(index_code_digest())
         print(f"re-indexed the cached catalog in {reindex_s:.1f} s", file=sys.stderr)
         # Measured right after a re-index (a minute of full load, a bigger heap), the p50 was
         # 23 ms instead of 13-14 ms: the timings below are for the next run.
