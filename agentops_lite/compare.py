@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict, Field
 
 from agentops_lite.errors import NotFoundError, UsageError
+from agentops_lite.listings import fold, preference
 from agentops_lite.models import Component, Problem
 from agentops_lite.rank import InstallOption
 
@@ -93,14 +94,10 @@ def resolve(catalog: Catalog, ident: str) -> list[PluginRecord]:
         near = get_close_matches(name, names, n=3)
         hint = f"did you mean {', '.join(near)}?" if near else "try `agentops-lite discover`"
         raise NotFoundError(f"no plugin {ident!r} in the catalog", hint=hint)
-    from agentops_lite.rank import preference
-
     return sorted(found, key=preference)
 
 
 def _same_plugin(catalog: Catalog, r: PluginRecord) -> list[PluginRecord]:
-    from agentops_lite.rank import fold
-
     others = [o for o in catalog.plugins(name=r.name) if o.id != r.id]
     groups = fold([r, *others])
     return [o for o in groups[0] if o.id != r.id]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from agentops_lite.bootstrap import SnapshotAge
 from agentops_lite.errors import UsageError
+from agentops_lite.listings import preference
 
 if TYPE_CHECKING:
     from agentops_lite.catalog import Catalog
@@ -143,19 +143,6 @@ def recency_signal(pushed: datetime | None, now: datetime, half_life: float) -> 
     return float(0.5 ** (age / half_life))
 
 
-def preference(r: PluginRecord) -> tuple[bool, bool, float, int]:
-    """Sort key among the listings of one plugin: the one you installed, then a sound one, then
-    the freshest, then the most starred (a stale copy in someone else's marketplace comes last)."""
-    pushed = r.pushed_at
-    when = (pushed if pushed.tzinfo else pushed.replace(tzinfo=timezone.utc)) if pushed else None
-    return (
-        not r.installed,
-        r.archived or r.entry.has_errors,
-        -when.timestamp() if when else math.inf,
-        -(r.stars or 0),
-    )
-
-
 def flags_of(r: PluginRecord, now: datetime, aliases: int) -> list[str]:
     flags: list[str] = []
     if r.archived:
@@ -208,39 +195,6 @@ def combine(
 
 def marketplace_add_arg(repo: str | None, source: str) -> str:
     return f"/plugin marketplace add {repo or source}"
-
-
-def _norm_desc(text: str | None) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", (text or "").lower()).strip()[:120]
-
-
-def fold(records: Sequence[PluginRecord]) -> list[list[PluginRecord]]:
-    """Group listings of the same plugin: same name and (source, marketplace name or blurb).
-
-    Input order is kept (best first); different names stay apart even on one source (aliases)."""
-    parent: dict[int, int] = {}
-
-    def find(i: int) -> int:
-        while parent.setdefault(i, i) != i:
-            i = parent[i]
-        return i
-
-    owner: dict[tuple[str, str, str], int] = {}
-    for i, r in enumerate(records):
-        name = r.name.lower()
-        keys = [("src", name, r.dedup_key), ("mkt", name, (r.marketplace_name or "").lower())]
-        desc = _norm_desc(r.entry.description)
-        if len(desc) > 20:
-            keys.append(("desc", name, desc))
-        for key in keys:
-            if key in owner:
-                parent[find(i)] = find(owner[key])
-            else:
-                owner[key] = i
-    groups: dict[int, list[PluginRecord]] = {}
-    for i, r in enumerate(records):
-        groups.setdefault(find(i), []).append(r)
-    return list(groups.values())  # dicts keep insertion order: the best member's position
 
 
 def require_query(query: str) -> None:

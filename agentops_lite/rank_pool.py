@@ -9,6 +9,7 @@ from typing import Any
 
 from agentops_lite.catalog_read import query_plugins
 from agentops_lite.feedback import feedback_rerank
+from agentops_lite.listings import fold
 from agentops_lite.models import PluginRecord
 from agentops_lite.query_plan import QueryPlan, plan_query
 from agentops_lite.rerank import rerank
@@ -70,8 +71,6 @@ def candidates(
     records = query_plugins(conn, ids=list(kept)) if kept else []
     kept = feedback_rerank(conn, kept, records)
     records.sort(key=lambda r: -kept[r.id])
-    from agentops_lite.rank import fold
-
     groups = [(g, kept[g[0].id]) for g in fold(records)]
     repos: dict[str, str | None] = dict(conn.execute("SELECT key, repo FROM marketplaces"))
     return Pool(plan=plan, groups=groups, repos=repos)
