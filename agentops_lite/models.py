@@ -19,6 +19,12 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class OutputModel(BaseModel):
+    """Base of every result a command prints: frozen, and strict so a typo'd field fails loudly."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
 class Problem(_Frozen):
     """One defect found in a manifest or component file."""
 
@@ -209,3 +215,14 @@ class RefreshReport(_Frozen):
     @property
     def failed(self) -> list[RefreshOutcome]:
         return [o for o in self.outcomes if o.status == "error"]
+
+
+class SnapshotAge(BaseModel):
+    """How old the snapshot data in the catalog is (the `snapshot` block of `--json` output)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    date: str = Field(description="When the snapshot was taken, YYYY-MM-DD")
+    age_days: int = Field(description="Whole days since then")
+    marketplaces: int = Field(description="Marketplaces in the catalog served from the snapshot")
+    plugins: int = Field(description="Plugin listings served from the snapshot")

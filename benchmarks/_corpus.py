@@ -20,8 +20,8 @@ def index_code_digest() -> str:
     code = b"".join(
         (REPO / "agentops_lite" / f).read_bytes()
         for f in (
-            "search_index.py", "tokens.py", "synonyms.py", "catalog.py", "enrich.py",
-            "migrations.py",
+            "search/index.py", "search/tokens.py", "search/synonyms.py", "catalog/store.py",
+            "parse/components.py", "catalog/migrations.py",
         )
     )  # fmt: skip
     return hashlib.sha1(code).hexdigest()
@@ -29,7 +29,8 @@ def index_code_digest() -> str:
 
 def load_corpus(db_file: Path, corpus: Path = CORPUS) -> Path:
     """Build (once) a catalog at `db_file` holding every corpus marketplace."""
-    from agentops_lite.catalog import Catalog
+    from agentops_lite.catalog.store import Catalog
+    from agentops_lite.search.index import index_marketplace
     from agentops_lite.sources.base import SourceSpec
     from agentops_lite.sources.local import load_local
 
@@ -48,7 +49,7 @@ def load_corpus(db_file: Path, corpus: Path = CORPUS) -> Path:
             cat.conn.execute(
                 "UPDATE marketplaces SET repo = ? WHERE id = ?", (meta["repo"], record.id)
             )
-            cat.store_load(record.id, result)
+            cat.store_load(record.id, result, index=index_marketplace)
         cat.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         cat.close()

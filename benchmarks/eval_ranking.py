@@ -4,7 +4,7 @@ Usage: .venv/bin/python benchmarks/eval_ranking.py [--queries FILE] [--json] [--
        [--run-out RUN.jsonl]
 
 Loads ../shared/corpus into a throw-away catalog (cached under benchmarks/.cache), runs every query
-of ../shared/eval/dev-queries.jsonl through `agentops_lite.rank.discover` (exactly what
+of ../shared/eval/dev-queries.jsonl through `agentops_lite.discovery.rank.discover` (exactly what
 `discover --json` returns) and through two baselines, and scores all three with score.py.
 """
 
@@ -38,7 +38,7 @@ def cache_db() -> Path:
 
 
 def run_discover(cat: Any, queries: list[dict[str, Any]]) -> tuple[Run, list[float]]:
-    from agentops_lite.rank import discover
+    from agentops_lite.discovery.rank import discover
 
     runs: Run = {}
     times: list[float] = []
@@ -123,7 +123,7 @@ def main() -> int:
     sys.path.insert(0, str(EVAL))
     from score import declared_names, score_runs
 
-    from agentops_lite.catalog import Catalog
+    from agentops_lite.catalog.store import Catalog
 
     queries = [json.loads(x) for x in Path(a.queries).read_text().splitlines() if x.strip()]
     names = declared_names(CORPUS)

@@ -67,8 +67,8 @@ def main() -> int:
             first.append(_timed([*cli, "discover", QUERY], env))
             warm.append(_timed([*cli, "discover", QUERY], env))
 
-    from agentops_lite.seed_db import seed_path
-    from agentops_lite.snapshot import info
+    from agentops_lite.refresh.seed import seed_path
+    from agentops_lite.sources.snapshot import info
 
     snap = info()
     seed = seed_path()

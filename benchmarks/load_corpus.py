@@ -19,8 +19,8 @@ from _timing import child_peak_rss_mb  # noqa: E402
 _CODE = """
 import json, time
 from pathlib import Path
-from agentops_lite.catalog import Catalog
-from agentops_lite.refresh import add_source
+from agentops_lite.catalog.store import Catalog
+from agentops_lite.refresh.update import add_source
 corpus = Path({corpus!r})
 start = time.perf_counter()
 with Catalog.open(Path({db!r})) as cat:

@@ -43,11 +43,11 @@ def pools(queries: list[dict[str, Any]]) -> dict[str, list[Row]]:
     from eval_ranking import _grade, cache_db
     from score import declared_names
 
-    from agentops_lite.catalog import Catalog
-    from agentops_lite.query_plan import plan_query
-    from agentops_lite.rank import discover
-    from agentops_lite.rerank import name_terms
-    from agentops_lite.search_index import plugin_fields
+    from agentops_lite.catalog.store import Catalog
+    from agentops_lite.discovery.rank import discover
+    from agentops_lite.search.index import plugin_fields
+    from agentops_lite.search.name_boost import name_terms
+    from agentops_lite.search.query_plan import plan_query
 
     names = declared_names(CORPUS)
     cat = Catalog.open(cache_db())

@@ -52,10 +52,10 @@ def _stats(api: str, reset: bool = True) -> dict[str, Any]:
 
 
 def _refresh(api: str, raw: str, names: list[str], db: Path, concurrency: int) -> dict[str, Any]:
-    from agentops_lite.http_cache import HttpCache
-    from agentops_lite.net import HttpClient, NetConfig
+    from agentops_lite.catalog.http_cache import HttpCache
     from agentops_lite.sources.base import LoadResult, SourceSpec
     from agentops_lite.sources.fetch import fetch_many
+    from agentops_lite.sources.http import HttpClient, NetConfig
 
     cache = HttpCache.open(db)
     config = NetConfig(api_base=api, raw_base=raw, concurrency=concurrency)

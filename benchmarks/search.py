@@ -34,7 +34,7 @@ CLI_QUERIES = ("kubernetes helm chart", "review my pull requests", "postgress in
 
 
 def _templates() -> list[Any]:
-    from agentops_lite.catalog import Catalog
+    from agentops_lite.catalog.store import Catalog
 
     cat = Catalog.open(cache_db())
     try:
@@ -45,8 +45,9 @@ def _templates() -> list[Any]:
 
 def build(db_file: Path, n_plugins: int, seed: int = 7) -> float:
     """Write a synthetic catalog of `n_plugins`; returns the seconds spent storing+indexing."""
-    from agentops_lite.catalog import Catalog
+    from agentops_lite.catalog.store import Catalog
     from agentops_lite.models import MarketplaceManifest, PluginSource, RepoMetrics
+    from agentops_lite.search.index import index_marketplace
     from agentops_lite.sources.base import LoadResult, SourceSpec
 
     rng = random.Random(seed)
@@ -95,7 +96,7 @@ def build(db_file: Path, n_plugins: int, seed: int = 7) -> float:
             )
             record = cat.add_marketplace(SourceSpec(kind="github", location=repo))
             t0 = time.perf_counter()
-            cat.store_load(record.id, result)
+            cat.store_load(record.id, result, index=index_marketplace)
             spent += time.perf_counter() - t0
         cat.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
@@ -119,8 +120,8 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def in_process(db_file: Path, queries: list[str]) -> dict[str, float]:
-    from agentops_lite.catalog import Catalog
-    from agentops_lite.rank import discover
+    from agentops_lite.catalog.store import Catalog
+    from agentops_lite.discovery.rank import discover
 
     cat = Catalog.open(db_file)
     try:
@@ -203,9 +204,9 @@ def main() -> int:
         build_s = build(db_file, a.plugins)
         _index_digest_file(db_file).write_text(index_code_digest())
     elif _index_stale(db_file):  # the schema migrates on open; the index follows the code
-        from agentops_lite import db
-        from agentops_lite.catalog import Catalog
-        from agentops_lite.search_index import index_all
+        from agentops_lite.catalog import db
+        from agentops_lite.catalog.store import Catalog
+        from agentops_lite.search.index import index_all
 
         cat = Catalog.open(db_file)
         t0 = time.perf_counter()

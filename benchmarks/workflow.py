@@ -74,7 +74,7 @@ def main() -> None:
     args = parser.parse_args()
     home = Path(tempfile.mkdtemp(prefix="agentops-bench-"))
     os.environ["AGENTOPS_HOME"] = str(home)
-    from agentops_lite.catalog import Catalog
+    from agentops_lite.catalog.store import Catalog
     from agentops_lite.workflow import planner
     from agentops_lite.workflow.model import dump, iter_steps
     from agentops_lite.workflow.resolve import PluginIndex

@@ -10,7 +10,7 @@ Each DIR is a folder of marketplace folders, or one marketplace folder. A market
 a subset of a repo at one commit with a `_meta.json` naming `repo`, `commit`, `commit_date` and
 `marketplace_path` (the corpus layout; the GitHub crawler writes the same), optionally
 `fetched_at` and `metrics` (stars, pushed_at, archived, license, ...). Only repos in
-`agentops_lite.defaults.DEFAULT_REPOS` are included unless `--all` is given.
+`agentops_lite.sources.default_repos.DEFAULT_REPOS` are included unless `--all` is given.
 
 Deterministic: the same folders and date give the same bytes. The snapshot's date is `--date`,
 else the `generated_at` of a `stats.json` beside the folders, else the newest `fetched_at` or
@@ -22,15 +22,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from agentops_lite.defaults import DEFAULT_REPOS  # noqa: E402
-from agentops_lite.snapshot import DATA_FILE, encode_marketplace, encode_snapshot  # noqa: E402
+from agentops_lite.sources.default_repos import DEFAULT_REPOS  # noqa: E402
 from agentops_lite.sources.local import load_local  # noqa: E402
+from agentops_lite.sources.snapshot import DATA_FILE, encode_marketplace, encode_snapshot  # noqa: E402
 
 DEFAULT_INPUT = REPO_ROOT.parent / "shared" / "corpus" / "marketplaces"
 DEFAULT_OUTPUT = REPO_ROOT / "agentops_lite" / "data" / DATA_FILE
@@ -97,6 +98,41 @@ def build(inputs: list[Path], *, when: str | None, all_repos: bool) -> tuple[byt
     return encode_snapshot(records, date), missing
 
 
+def build_seed(out: Path, snapshot: Path | None = None) -> int:
+    """Store the snapshot in a fresh catalog with the normal code path and pack it (xz)."""
+    import lzma
+
+    from agentops_lite.catalog import Catalog
+    from agentops_lite.catalog.meta import SEEDED_KEY, SETUP_KEY, SIGNATURE_KEY
+    from agentops_lite.refresh.defaults import load_defaults
+    from agentops_lite.refresh.seed import signature
+    from agentops_lite.sources.snapshot import info
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db_file = Path(tmp) / "catalog.db"
+        with Catalog.open(db_file) as cat:
+            load_defaults(cat)
+            when = info(snapshot).date.isoformat()
+            conn = cat.conn
+            # Fixed timestamps make the file depend only on its inputs (same inputs, same bytes).
+            conn.execute("UPDATE marketplaces SET added_at = ?, refreshed_at = ?", (when, when))
+            conn.execute("UPDATE repo_metrics SET fetched_at = ?", (when,))
+            conn.execute("UPDATE _migrations SET applied_at = 0")
+            conn.execute("DELETE FROM meta WHERE key = ?", (SETUP_KEY,))
+            conn.executemany(
+                "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                [(SIGNATURE_KEY, signature(snapshot)), (SEEDED_KEY, "seed-db")],
+            )
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.execute("PRAGMA journal_mode=DELETE")
+            conn.execute("VACUUM")
+        packed = lzma.compress(db_file.read_bytes(), preset=9 | lzma.PRESET_EXTREME)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.with_suffix(".tmp").write_bytes(packed)
+    out.with_suffix(".tmp").replace(out)
+    return len(packed)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("inputs", nargs="*", type=Path, help="marketplace folders (or parents)")
@@ -112,9 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     tmp.replace(args.output)
     sys.stderr.write(f"wrote {args.output} ({len(data):,} bytes)\n")
     if args.output == DEFAULT_OUTPUT:
-        # The prebuilt catalog of the packaged snapshot (first-run speed); see seed_db.py.
-        from agentops_lite.seed_db import build as build_seed
-        from agentops_lite.seed_db import seed_path
+        # The prebuilt catalog of the packaged snapshot (first-run speed); see refresh/seed.py.
+        from agentops_lite.refresh.seed import seed_path
 
         size = build_seed(seed_path())
         sys.stderr.write(f"wrote {seed_path()} ({size:,} bytes)\n")

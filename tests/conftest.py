@@ -74,8 +74,7 @@ def corpus_meta(folder: Path) -> dict[str, object]:
 @pytest.fixture
 def cli() -> Callable[..., Result]:
     """Run the CLI in-process through its real entry point (error mapping included)."""
-    from agentops_lite import render
-    from agentops_lite.cli import main
+    from agentops_lite.cli import main, render
 
     runner = CliRunner()
 

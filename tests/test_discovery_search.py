@@ -7,9 +7,9 @@ import random
 
 import pytest
 
-from agentops_lite.discovery_search import FindResult, find_marketplaces
 from agentops_lite.errors import SourceError
-from agentops_lite.net import HttpClient
+from agentops_lite.sources.github_search import FindResult, find_marketplaces
+from agentops_lite.sources.http import HttpClient
 from tests.fake_github import FakeGitHub
 from tests.sources.conftest import fast_config, small_repos
 

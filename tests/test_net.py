@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from agentops_lite.catalog.http_cache import HttpCache
 from agentops_lite.errors import NetworkError, RateLimited
-from agentops_lite.github_token import discover_token
-from agentops_lite.http_cache import HttpCache
-from agentops_lite.net import HttpClient, ResponseTooLarge
 from agentops_lite.sources.base import SourceSpec
 from agentops_lite.sources.fetch import fetch_many
+from agentops_lite.sources.github_token import discover_token
+from agentops_lite.sources.http import HttpClient, ResponseTooLarge
 from tests.fake_github import FakeGitHub
 from tests.sources.conftest import fast_config, small_repos
 

@@ -138,7 +138,7 @@ def _usage_error(exc: Exception, args: list[str]) -> None:
 
 
 def _report(message: str, hint: str | None, code: int, kind: str, json_doc: bool) -> None:
-    from agentops_lite import render
+    from agentops_lite.cli import render
 
     if _state["verbose"]:
         import traceback

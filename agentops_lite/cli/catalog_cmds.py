@@ -39,10 +39,10 @@ def refresh(
       agentops-lite refresh
       agentops-lite refresh claude-plugins-official --json
     """
-    from agentops_lite import render
-    from agentops_lite.bootstrap import refresh_catalog
+    from agentops_lite.cli import render
     from agentops_lite.errors import PartialFailure, SourceError
-    from agentops_lite.refresh import import_install_counts
+    from agentops_lite.refresh.defaults import refresh_catalog
+    from agentops_lite.refresh.update import import_install_counts
 
     with catalog() as cat, progress_bar("refreshing", not json_) as bar:
         report, kept_snapshot = refresh_catalog(
@@ -88,7 +88,7 @@ def plugins(
       agentops-lite plugins --marketplace claude-plugins-official
       agentops-lite plugins --json
     """
-    from agentops_lite import render
+    from agentops_lite.cli import render
 
     with read_catalog() as cat:
         records = cat.plugins(marketplace)
@@ -130,9 +130,9 @@ def validate(
       agentops-lite validate ./my-marketplace
       agentops-lite validate ./plugins/my-plugin --json
     """
-    from agentops_lite import render
+    from agentops_lite.cli import render
     from agentops_lite.errors import ManifestError
-    from agentops_lite.validate import validate_path
+    from agentops_lite.sources.lint import validate_path
 
     report = validate_path(path)
     if json_:

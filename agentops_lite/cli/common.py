@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 if TYPE_CHECKING:
-    from agentops_lite.catalog import Catalog
+    from agentops_lite.catalog.store import Catalog
+    from agentops_lite.workflow.model import Workflow
 
 JsonOpt = Annotated[
     bool, typer.Option("--json", help="Print one JSON document on stdout (nothing else).")
@@ -19,9 +21,11 @@ JsonOpt = Annotated[
 @contextmanager
 def catalog() -> Iterator[Catalog]:
     from agentops_lite.catalog import Catalog
+    from agentops_lite.refresh.store import reindex_if_marked
 
     cat = Catalog.open()
     try:
+        reindex_if_marked(cat)  # a catalog from before the search index: index it once
         yield cat
     finally:
         cat.close()
@@ -30,7 +34,7 @@ def catalog() -> Iterator[Catalog]:
 @contextmanager
 def progress_bar(label: str, enabled: bool) -> Iterator[Callable[[int, int, str], None]]:
     """A rich progress bar on stderr when it is a terminal; yields a callback(done, total, item)."""
-    from agentops_lite.render import err
+    from agentops_lite.cli.render import err
 
     console = err()
     if not enabled or not console.is_terminal:
@@ -49,7 +53,7 @@ def progress_bar(label: str, enabled: bool) -> Iterator[Callable[[int, int, str]
         task = bar.add_task(label, total=None, item="")
 
         def update(done: int, total: int, item: str) -> None:
-            from agentops_lite.render import safe_text
+            from agentops_lite.cli.render import safe_text
 
             bar.update(task, completed=done, total=total, item=safe_text(item, 40))
 
@@ -67,8 +71,8 @@ def read_catalog() -> Iterator[Catalog]:
     Cheap once set up (one indexed read). On the seeding run it also checks, in parallel and
     for at most half a second, whether GitHub answers, so the note can say so.
     """
-    from agentops_lite.bootstrap import ensure_ready
-    from agentops_lite.seed_db import install_if_fresh
+    from agentops_lite.refresh.defaults import ensure_ready
+    from agentops_lite.refresh.seed import install_if_fresh
     from agentops_lite.settings import db_path
 
     _first_run.clear()
@@ -86,7 +90,7 @@ def read_catalog() -> Iterator[Catalog]:
 def _start_probe() -> Callable[[], str | None]:
     import threading
 
-    from agentops_lite.bootstrap import github_unreachable
+    from agentops_lite.refresh.defaults import github_unreachable
 
     box: list[str | None] = []
     # A daemon thread: a DNS lookup that hangs must never hold up the answer or the exit.
@@ -102,8 +106,8 @@ def _start_probe() -> Callable[[], str | None]:
 
 def snapshot_note(cat: Catalog) -> None:
     """One stderr line when results include snapshot data: its date and age, and what next."""
-    from agentops_lite import render
-    from agentops_lite.bootstrap import snapshot_age
+    from agentops_lite.catalog.meta import snapshot_age
+    from agentops_lite.cli import render
 
     age = snapshot_age(cat)
     if age is None:
@@ -118,3 +122,20 @@ def snapshot_note(cat: Catalog) -> None:
             line += "; `agentops-lite defaults load --live` fetches live data"
     # soft_wrap: one line however narrow the terminal, so it stays one line in logs too.
     render.err().print(render.untrusted(line, style="dim"), soft_wrap=True)
+
+
+def load_checked(path: Path, cat: Catalog | None) -> Workflow:
+    """`workflow.load.load_workflow`, with its warnings on stderr."""
+    from agentops_lite.cli import render
+    from agentops_lite.workflow.load import load_workflow
+
+    workflow, warnings = load_workflow(path, cat)
+    if len(warnings) == 1:
+        render.warn(f"{warnings[0].path}: {warnings[0].message}")
+    elif warnings:
+        # One line, not one per step: Claude reads this output before the JSON it needs.
+        render.warn(
+            f"{len(warnings)} warnings (e.g. {warnings[0].message}); details: "
+            f"agentops-lite workflow validate {path}"
+        )
+    return workflow

@@ -9,7 +9,7 @@ import typer
 from agentops_lite.cli.common import JsonOpt, catalog, progress_bar
 
 if TYPE_CHECKING:
-    from agentops_lite.catalog import Catalog
+    from agentops_lite.catalog.store import Catalog
     from agentops_lite.models import RefreshReport
 
 app = typer.Typer(
@@ -26,8 +26,8 @@ def status(json_: JsonOpt = False) -> None:
     Example:
       agentops-lite defaults status --json
     """
-    from agentops_lite import render
-    from agentops_lite.bootstrap import defaults_status
+    from agentops_lite.cli import render
+    from agentops_lite.refresh.defaults import defaults_status
 
     with catalog() as cat:
         report = defaults_status(cat)
@@ -73,8 +73,8 @@ def load(
       agentops-lite defaults load
       agentops-lite defaults load --live
     """
-    from agentops_lite import render
-    from agentops_lite.bootstrap import load_defaults
+    from agentops_lite.cli import render
+    from agentops_lite.refresh.defaults import load_defaults
 
     with catalog() as cat, progress_bar("loading defaults", not json_) as bar:
         outcomes = load_defaults(cat, progress=bar)
@@ -96,8 +96,8 @@ def load(
 
 def _go_live(cat: Catalog, json_: bool) -> RefreshReport | None:
     """Fetch the snapshot-served marketplaces live, or say in one line why not."""
-    from agentops_lite import render
-    from agentops_lite.bootstrap import github_unreachable, go_live
+    from agentops_lite.cli import render
+    from agentops_lite.refresh.defaults import github_unreachable, go_live
 
     reason = github_unreachable()
     if reason:
@@ -116,8 +116,8 @@ def drop(json_: JsonOpt = False) -> None:
     Example:
       agentops-lite defaults drop
     """
-    from agentops_lite import render
-    from agentops_lite.bootstrap import drop_defaults
+    from agentops_lite.cli import render
+    from agentops_lite.refresh.defaults import drop_defaults
 
     with catalog() as cat:
         dropped = drop_defaults(cat)

@@ -9,7 +9,7 @@ import typer
 from agentops_lite.cli.common import JsonOpt, progress_bar, read_catalog, snapshot_note
 
 if TYPE_CHECKING:
-    from agentops_lite.catalog import Catalog
+    from agentops_lite.catalog.store import Catalog
 
 
 def discover(
@@ -59,9 +59,9 @@ def discover(
       agentops-lite discover "k8s" --weights relevance=0.7,stars=0.3 --json
       agentops-lite discover "kubernetes helm" --refresh
     """
-    from agentops_lite import render
-    from agentops_lite.rank import discover as run
-    from agentops_lite.rank import parse_weights, require_query
+    from agentops_lite.cli import render
+    from agentops_lite.discovery.rank import discover as run
+    from agentops_lite.discovery.rank import parse_weights, require_query
 
     require_query(query)  # before --refresh goes to the network
     parsed = parse_weights(weights)
@@ -98,8 +98,8 @@ def discover(
 
 def _refresh_snapshot(cat: Catalog, json_: bool) -> None:
     """`--refresh`: live data for the snapshot-served marketplaces, or one line saying why not."""
-    from agentops_lite import render
-    from agentops_lite.bootstrap import github_unreachable, go_live
+    from agentops_lite.cli import render
+    from agentops_lite.refresh.defaults import github_unreachable, go_live
 
     reason = github_unreachable()
     if reason:
@@ -126,8 +126,8 @@ def show(
       agentops-lite show commit-commands
       agentops-lite show kubernetes-operations@claude-code-workflows --json
     """
-    from agentops_lite import render
-    from agentops_lite.compare import show as run
+    from agentops_lite.cli import render
+    from agentops_lite.discovery.compare import show as run
 
     with read_catalog() as cat:
         details = run(cat, plugin)
@@ -151,8 +151,8 @@ def compare(
       agentops-lite compare code-review pr-review-toolkit
       agentops-lite compare helm@han kubernetes-operations --json
     """
-    from agentops_lite import render
-    from agentops_lite.compare import compare as run
+    from agentops_lite.cli import render
+    from agentops_lite.discovery.compare import compare as run
 
     with read_catalog() as cat:
         result = run(cat, plugins)
@@ -182,8 +182,8 @@ def similar(
       agentops-lite similar commit-commands
       agentops-lite similar helm@han --json
     """
-    from agentops_lite import render
-    from agentops_lite.compare import similar as run
+    from agentops_lite.cli import render
+    from agentops_lite.discovery.compare import similar as run
 
     with read_catalog() as cat:
         record, hits = run(cat, plugin, limit)
@@ -213,8 +213,8 @@ def prime(
       agentops-lite prime "build, test and deploy a containerized web app"
       agentops-lite prime "audit a smart contract then deploy it" --json
     """
-    from agentops_lite import render
-    from agentops_lite.prime import prime as run
+    from agentops_lite.cli import render
+    from agentops_lite.discovery.prime import prime as run
 
     with read_catalog() as cat:
         result = run(cat, intent)

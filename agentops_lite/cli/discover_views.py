@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from agentops_lite.render import note, out, safe_text, table, untrusted
+from agentops_lite.cli.render import note, out, safe_text, table, untrusted
 
 if TYPE_CHECKING:
-    from agentops_lite.compare import CompareResult, PluginDetails
-    from agentops_lite.prime import PrimeResult
-    from agentops_lite.rank import DiscoverResult, Hit
+    from agentops_lite.discovery.compare import CompareResult, PluginDetails
+    from agentops_lite.discovery.prime import PrimeResult
+    from agentops_lite.discovery.rank import DiscoverResult, Hit
 
 
 def _date(value: object) -> str:

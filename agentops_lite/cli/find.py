@@ -29,10 +29,10 @@ def find(
     """
     import asyncio
 
-    from agentops_lite import render
-    from agentops_lite.discovery_search import FindResult, find_marketplaces
-    from agentops_lite.github_token import discover_token
-    from agentops_lite.net import HttpClient, NetConfig
+    from agentops_lite.cli import render
+    from agentops_lite.sources.github_search import FindResult, find_marketplaces
+    from agentops_lite.sources.github_token import discover_token
+    from agentops_lite.sources.http import HttpClient, NetConfig
 
     async def run() -> FindResult:
         async with HttpClient(NetConfig.from_env(), token=discover_token()) as client:
@@ -44,7 +44,7 @@ def find(
     added: list[str] = []
     if add:
         from agentops_lite.errors import AgentOpsError
-        from agentops_lite.refresh import add_source
+        from agentops_lite.refresh.update import add_source
 
         with catalog() as cat:
             known = {m.source.lower() for m in cat.marketplaces()}

@@ -30,8 +30,8 @@ def add(
       agentops-lite marketplace add anthropics/claude-plugins-official
       agentops-lite marketplace add https://example.com/marketplace.json
     """
-    from agentops_lite import render
-    from agentops_lite.refresh import add_source
+    from agentops_lite.cli import render
+    from agentops_lite.refresh.update import add_source
 
     with catalog() as cat:
         record, outcome = add_source(cat, source, name=name)
@@ -55,7 +55,7 @@ def list_(json_: JsonOpt = False) -> None:
     Example:
       agentops-lite marketplace list --json
     """
-    from agentops_lite import render
+    from agentops_lite.cli import render
 
     with read_catalog() as cat:
         records = cat.marketplaces()
@@ -79,7 +79,7 @@ def remove(
     Example:
       agentops-lite marketplace remove my-marketplace
     """
-    from agentops_lite import render
+    from agentops_lite.cli import render
 
     with catalog() as cat:
         record = cat.remove_marketplace(name)
@@ -100,9 +100,9 @@ def import_claude(json_: JsonOpt = False) -> None:
     Example:
       agentops-lite marketplace import-claude
     """
-    from agentops_lite import render
-    from agentops_lite.refresh import import_claude as run
-    from agentops_lite.refresh import import_install_counts
+    from agentops_lite.cli import render
+    from agentops_lite.refresh.update import import_claude as run
+    from agentops_lite.refresh.update import import_install_counts
 
     with catalog() as cat:
         outcomes, installed = run(cat)

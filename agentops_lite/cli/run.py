@@ -7,11 +7,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from agentops_lite.cli.common import JsonOpt, catalog
+from agentops_lite.cli.common import JsonOpt, catalog, load_checked
 
 if TYPE_CHECKING:
-    from agentops_lite.catalog import Catalog
-    from agentops_lite.workflow.model import Workflow
+    pass
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -20,40 +19,6 @@ app = typer.Typer(
 
 RunArg = Annotated[str, typer.Argument(metavar="RUN", help="Run id (a unique prefix, or `last`)")]
 MAX_OUTPUT_BYTES = 1024 * 1024
-
-
-def load_workflow(path: Path, cat: Catalog | None) -> Workflow:
-    """Read and check a workflow file; errors stop here, warnings go to stderr."""
-    from agentops_lite import render
-    from agentops_lite.errors import UsageError, WorkflowError
-    from agentops_lite.workflow.validate import check, load_file
-
-    doc, problems = load_file(path)
-    if problems:
-        # Unreadable, not UTF-8 or not JSON: a bad input file (exit 2), not a refused workflow.
-        raise UsageError(f"{path}: {problems[0].message}")
-    index = None
-    if cat is not None:
-        from agentops_lite.workflow.resolve import PluginIndex
-
-        index = PluginIndex.load(cat)
-    report = check(doc, index, str(path))
-    warnings = [p for p in report.problems if p.severity == "warning"]
-    if len(warnings) == 1:
-        render.warn(f"{warnings[0].path}: {warnings[0].message}")
-    elif warnings:
-        # One line, not one per step: Claude reads this output before the JSON it needs.
-        render.warn(
-            f"{len(warnings)} warnings (e.g. {warnings[0].message}); details: "
-            f"agentops-lite workflow validate {path}"
-        )
-    if report.workflow is None:
-        first = next(p for p in report.problems if p.severity == "error")
-        raise WorkflowError(
-            f"{path}: {report.errors} error(s), first at {first.path or 'top'}: {first.message}",
-            hint=f"agentops-lite workflow validate {path}",
-        )
-    return report.workflow
 
 
 @app.command("start")
@@ -75,12 +40,12 @@ def start(
       agentops-lite run start examples/build-test-deploy.json
       agentops-lite run start wf.json --input env=staging --input test-results.passed=true --json
     """
-    from agentops_lite import render
+    from agentops_lite.cli import render
     from agentops_lite.workflow import store
     from agentops_lite.workflow.state import parse_inputs
 
     with catalog() as cat:
-        wf = load_workflow(file, cat)
+        wf = load_checked(file, cat)
         info = store.start(cat, wf, parse_inputs(inputs or []), str(file))
     if json_:
         render.emit_json(info)
@@ -99,7 +64,7 @@ def next_(run: RunArg, json_: JsonOpt = False) -> None:
       agentops-lite run next last
       agentops-lite run next run-20250101-120000-abc123 --json
     """
-    from agentops_lite import render
+    from agentops_lite.cli import render
     from agentops_lite.workflow import store
     from agentops_lite.workflow.instruct import next_report
     from agentops_lite.workflow.runner import hand_out
@@ -171,7 +136,7 @@ def record(
       agentops-lite run record last test --status success --output '{"passed": true}'
       agentops-lite run record last deploy --status failure --error "health check failed"
     """
-    from agentops_lite import render
+    from agentops_lite.cli import render
     from agentops_lite.errors import UsageError
     from agentops_lite.workflow import runner, store
 
@@ -207,7 +172,7 @@ def status(run: RunArg, json_: JsonOpt = False) -> None:
       agentops-lite run status last
       agentops-lite run status last --json
     """
-    from agentops_lite import render
+    from agentops_lite.cli import render
     from agentops_lite.workflow import store
     from agentops_lite.workflow.state import status_document
 
@@ -235,7 +200,7 @@ def list_(
       agentops-lite run list
       agentops-lite run list -n 5 --json
     """
-    from agentops_lite import render
+    from agentops_lite.cli import render
     from agentops_lite.workflow import store
 
     with catalog() as cat:
@@ -255,7 +220,7 @@ def cancel(run: RunArg, json_: JsonOpt = False) -> None:
     Examples:
       agentops-lite run cancel last
     """
-    from agentops_lite import render
+    from agentops_lite.cli import render
     from agentops_lite.workflow import runner, store
 
     with catalog() as cat:
@@ -274,7 +239,7 @@ def rollback(run: RunArg, json_: JsonOpt = False) -> None:
       agentops-lite run rollback last
       agentops-lite run rollback last --json
     """
-    from agentops_lite import render
+    from agentops_lite.cli import render
     from agentops_lite.workflow import runner, store
     from agentops_lite.workflow.instruct import next_report
 

@@ -10,7 +10,7 @@ import typer
 from agentops_lite.cli.common import JsonOpt, catalog
 
 if TYPE_CHECKING:
-    from agentops_lite.stats import Count, Stats, WorkflowStats
+    from agentops_lite.analytics.models import Count, Stats, WorkflowStats
 
 TOP_ROWS = 15
 
@@ -25,8 +25,8 @@ def stats(json_: JsonOpt = False) -> None:
       agentops-lite stats
       agentops-lite stats --json
     """
-    from agentops_lite import render
-    from agentops_lite.stats import compute
+    from agentops_lite.analytics.catalog_stats import compute
+    from agentops_lite.cli import render
 
     with catalog() as cat:
         result = compute(cat.conn)
@@ -52,8 +52,8 @@ def report(
     Examples:
       agentops-lite report -o ecosystem.html
     """
-    from agentops_lite import render
-    from agentops_lite.report import write_report
+    from agentops_lite.analytics.report import write_report
+    from agentops_lite.cli import render
 
     with catalog() as cat:
         result = write_report(cat.conn, output)
@@ -67,7 +67,7 @@ def report(
 
 
 def _counts(title: str, rows: list[Count], label: str = "value") -> None:
-    from agentops_lite.render import out, table, untrusted
+    from agentops_lite.cli.render import out, table, untrusted
 
     t = table(label, "plugins", title=title)
     for c in rows:
@@ -80,7 +80,7 @@ def _pct(value: float | None) -> str:
 
 
 def _show(s: Stats) -> None:
-    from agentops_lite.render import out, table, untrusted
+    from agentops_lite.cli.render import out, table, untrusted
 
     t = s.totals
     totals = table("figure", "value", title="Totals")
@@ -120,7 +120,7 @@ def _show(s: Stats) -> None:
 
     d = s.distributions
     extra = [] if not d.uncategorised else [("(no category)", d.uncategorised)]
-    from agentops_lite.stats import Count
+    from agentops_lite.analytics.models import Count
 
     _counts(
         f"Categories (top {TOP_ROWS} of {len(d.categories)})",
@@ -142,7 +142,7 @@ def _show(s: Stats) -> None:
 
 
 def _show_workflows(w: WorkflowStats | None) -> None:
-    from agentops_lite.render import out, table, untrusted
+    from agentops_lite.cli.render import out, table, untrusted
 
     if w is None or not w.runs:
         out().print(untrusted("no workflow runs recorded yet"))

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from agentops_lite.render import out, table, untrusted
+from agentops_lite.cli.render import out, table, untrusted
 
 if TYPE_CHECKING:
     from agentops_lite.models import MarketplaceRecord, PluginRecord, RefreshOutcome
-    from agentops_lite.validate import ValidationReport
+    from agentops_lite.sources.lint import ValidationReport
 
 
 def _age(value: object) -> str:

@@ -26,7 +26,7 @@ def schema(
     Examples:
       agentops-lite workflow schema > workflow.schema.json
     """
-    from agentops_lite import render
+    from agentops_lite.cli import render
     from agentops_lite.workflow.model import schema as build
 
     render.emit_json(build())
@@ -47,7 +47,7 @@ def validate(
       agentops-lite workflow validate examples/build-test-deploy.json
       agentops-lite workflow validate wf.json --json
     """
-    from agentops_lite import render
+    from agentops_lite.cli import render
     from agentops_lite.errors import UsageError, WorkflowError
     from agentops_lite.workflow.resolve import PluginIndex
     from agentops_lite.workflow.validate import WorkflowReport, check, load_file
@@ -91,7 +91,7 @@ def plan(
     """
     import json
 
-    from agentops_lite import render
+    from agentops_lite.cli import render
     from agentops_lite.output_file import write_output
     from agentops_lite.workflow.model import dump
     from agentops_lite.workflow.planner import plan as make
@@ -131,12 +131,12 @@ def show(
       agentops-lite workflow show examples/parallel-analysis.json
       agentops-lite workflow show wf.json --json
     """
-    from agentops_lite import render
-    from agentops_lite.cli.run import load_workflow
+    from agentops_lite.cli import render
+    from agentops_lite.cli.common import load_checked
     from agentops_lite.workflow.model import critical_path, dump, iter_steps
 
     with catalog() as cat:
-        wf = load_workflow(file, cat)
+        wf = load_checked(file, cat)
     total = sum(1 for _ in iter_steps(wf.steps, "steps"))
     if json_:
         render.emit_json(

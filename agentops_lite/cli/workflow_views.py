@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from rich.tree import Tree
 
-from agentops_lite.render import out, table, untrusted
+from agentops_lite.cli.render import out, table, untrusted
 
 if TYPE_CHECKING:
     from agentops_lite.workflow.instruct import NextReport

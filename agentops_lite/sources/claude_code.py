@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from agentops_lite.safejson import load_json
+from agentops_lite.parse.safejson import load_json
 from agentops_lite.settings import ENV_CLAUDE_BIN, claude_config_dir
 
 

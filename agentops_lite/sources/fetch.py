@@ -7,10 +7,9 @@ import asyncio
 from collections.abc import Callable, Collection, Sequence
 
 from agentops_lite.errors import SourceError
-from agentops_lite.http_cache import CacheTxn, HttpCache
-from agentops_lite.net import HttpClient
 from agentops_lite.sources.base import LoadResult, SourceSpec
 from agentops_lite.sources.github import GitHubLoader, GitHubOptions
+from agentops_lite.sources.http import CacheTxn, HttpClient, ValidatorStore
 
 # progress_cb(index in specs, spec, result). It runs before the source's HTTP cache entries are
 # committed: if it raises (say, storing the result failed) they are dropped, so the next refresh
@@ -50,7 +49,7 @@ async def fetch_many(
     specs: Sequence[SourceSpec],
     *,
     client: HttpClient,
-    cache: HttpCache | None = None,
+    cache: ValidatorStore | None = None,
     concurrency: int | None = None,
     progress_cb: ProgressCallback | None = None,
     force: bool | Collection[SourceSpec] = False,

@@ -11,14 +11,19 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-from agentops_lite.enrich import enrich_manifest
 from agentops_lite.errors import NetworkError, RateLimited, SourceError
-from agentops_lite.http_cache import CacheTxn
-from agentops_lite.manifest import parse_marketplace
 from agentops_lite.models import MarketplaceManifest, Problem, RepoMetrics
-from agentops_lite.net import GITHUB_JSON, GITHUB_RAW, HttpClient, ResponseTooLarge
-from agentops_lite.safejson import MAX_MANIFEST_BYTES
+from agentops_lite.parse.components import enrich_manifest
+from agentops_lite.parse.marketplace_json import parse_marketplace
+from agentops_lite.parse.safejson import MAX_MANIFEST_BYTES
 from agentops_lite.sources.base import LoadResult, SourceSpec
+from agentops_lite.sources.http import (
+    GITHUB_JSON,
+    GITHUB_RAW,
+    CacheTxn,
+    HttpClient,
+    ResponseTooLarge,
+)
 from agentops_lite.sources.tartree import TarLimits, read_tarball
 
 MANIFEST_REL = ".claude-plugin/marketplace.json"

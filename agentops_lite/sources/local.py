@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from agentops_lite.enrich import enrich_manifest
 from agentops_lite.errors import SourceError
-from agentops_lite.manifest import parse_marketplace
-from agentops_lite.safejson import MAX_MANIFEST_BYTES
+from agentops_lite.parse.components import enrich_manifest
+from agentops_lite.parse.marketplace_json import parse_marketplace
+from agentops_lite.parse.safejson import MAX_MANIFEST_BYTES
 from agentops_lite.sources.base import LoadResult
 
 MANIFEST_REL = ".claude-plugin/marketplace.json"

@@ -6,11 +6,10 @@ import re
 from urllib.parse import urlsplit
 
 from agentops_lite.errors import SourceError
-from agentops_lite.http_cache import CacheTxn
-from agentops_lite.manifest import parse_marketplace
-from agentops_lite.net import HttpClient
-from agentops_lite.safejson import MAX_MANIFEST_BYTES
+from agentops_lite.parse.marketplace_json import parse_marketplace
+from agentops_lite.parse.safejson import MAX_MANIFEST_BYTES
 from agentops_lite.sources.base import LoadResult, SourceSpec
+from agentops_lite.sources.http import CacheTxn, HttpClient
 
 _USERINFO = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://)[^/@\s]+@")
 

@@ -12,7 +12,7 @@ from agentops_lite.workflow.model import RollbackStep, StepNode, Workflow
 from agentops_lite.workflow.state import RunState, StepState, actions
 
 if TYPE_CHECKING:
-    from agentops_lite.catalog import Catalog
+    from agentops_lite.catalog.store import Catalog
     from agentops_lite.models import PluginRecord
     from agentops_lite.workflow.store import RunInfo
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from agentops_lite.workflow.model import Workflow
 
 if TYPE_CHECKING:
-    from agentops_lite.catalog import Catalog
+    from agentops_lite.catalog.store import Catalog
     from agentops_lite.models import PluginRecord
 
 STAGES = ("plan", "code", "build", "test", "review", "security", "docs", "deploy", "monitor")
@@ -214,12 +214,10 @@ def ranked_picks(
     step; each stage takes prime's complementary pick, else the best unused plugin for the
     stage's own search (stages the planner adds, such as review, that the intent never named).
     """
-    from agentops_lite.catalog_read import query_plugins
-    from agentops_lite.intent import analyse, stage_query
-    from agentops_lite.prime import prime
-    from agentops_lite.rank import discover
-    from agentops_lite.synonyms import GENERIC, QUERY_FILLER
-    from agentops_lite.tokens import stem
+    from agentops_lite.catalog.read import query_plugins
+    from agentops_lite.discovery.intent import analyse, stage_query, topic_stems
+    from agentops_lite.discovery.prime import prime
+    from agentops_lite.discovery.rank import discover
 
     kit = prime(catalog, intent)
     if not kit.primary:  # nothing matches the intent: every step stays instructions
@@ -230,7 +228,7 @@ def ranked_picks(
     used = {h.plugin.lower() for h in chosen.values()} | {primary.plugin.lower()}
     parsed = analyse(intent)
     # Words that only frame the request ("fix", "add", "tool") say nothing of its topic.
-    topic = {stem(w) for w in parsed.keywords} - GENERIC - QUERY_FILLER
+    topic = topic_stems(parsed.keywords)
     ids: list[tuple[str, int | None]] = []
     # prime's picks keep their stages even where the planner would not have asked for one.
     for stage in [s for s in STAGES if s in stages or s in chosen]:
@@ -246,7 +244,7 @@ def ranked_picks(
                     h
                     for h in found
                     if h.plugin.lower() not in used
-                    and (stage in parsed.stages or topic & {stem(m) for m in h.matched})
+                    and (stage in parsed.stages or topic & topic_stems(h.matched))
                 ),
                 None,
             )
@@ -272,9 +270,9 @@ def plan(catalog: Catalog, intent: str) -> Workflow:
 
 def _debugger(catalog: Catalog, intent: str, used: set[str]) -> PluginRecord | None:
     """The plugin that debugs failing tests for this intent's project (not one already used)."""
-    from agentops_lite.catalog_read import query_plugins
-    from agentops_lite.intent import analyse
-    from agentops_lite.rank import discover
+    from agentops_lite.catalog.read import query_plugins
+    from agentops_lite.discovery.intent import analyse
+    from agentops_lite.discovery.rank import discover
 
     topic = " ".join(analyse(intent).keywords[:4])
     found = discover(catalog, f"debug fix failing tests {topic}", limit=10).results

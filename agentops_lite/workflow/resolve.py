@@ -7,7 +7,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from agentops_lite.catalog import Catalog
+    from agentops_lite.catalog.store import Catalog
     from agentops_lite.models import MarketplaceRecord
 
 

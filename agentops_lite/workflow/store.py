@@ -35,14 +35,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, Field
 
-from agentops_lite import db
+from agentops_lite.catalog import db
 from agentops_lite.errors import NotFoundError, UsageError
 from agentops_lite.workflow.model import Workflow, dump
 from agentops_lite.workflow.runner import new_run, terminal
 from agentops_lite.workflow.state import RunState, actions
 
 if TYPE_CHECKING:
-    from agentops_lite.catalog import Catalog
+    from agentops_lite.catalog.store import Catalog
 
 T = TypeVar("T")
 

@@ -59,7 +59,7 @@ def _warn(path: str, message: str, code: str) -> Problem:
 
 
 def load_file(path: Path) -> tuple[Any, list[Problem]]:
-    from agentops_lite.safejson import load_json
+    from agentops_lite.parse.safejson import load_json
 
     try:
         data = path.read_bytes()

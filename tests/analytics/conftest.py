@@ -20,8 +20,8 @@ def corpus_manifests(corpus: Path) -> list[Path]:
 
 @pytest.fixture(scope="session")
 def corpus_db(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from agentops_lite.catalog import Catalog
-    from agentops_lite.refresh import add_source
+    from agentops_lite.catalog.store import Catalog
+    from agentops_lite.refresh.update import add_source
 
     path = tmp_path_factory.mktemp("corpus-catalog") / "catalog.db"
     cat = Catalog.open(path)

@@ -20,7 +20,7 @@ HOSTILE = "</script><script>alert(1)</script><img src=x onerror=alert(2)>\u2028\
     [HOSTILE, "</SCRIPT>", "a & b", "<!-- x -->", "\u2028", {"k</script>": ["\u2029"]}],
 )
 def test_embed_json_cannot_close_its_script(value: object) -> None:
-    from agentops_lite.report import embed_json
+    from agentops_lite.analytics.report import embed_json
 
     text = embed_json(value)
     assert "<" not in text and ">" not in text
@@ -30,8 +30,8 @@ def test_embed_json_cannot_close_its_script(value: object) -> None:
 
 @pytest.fixture
 def hostile(make_marketplace: Callable[..., Path]) -> Path:
-    from agentops_lite.catalog import Catalog
-    from agentops_lite.refresh import add_source
+    from agentops_lite.catalog.store import Catalog
+    from agentops_lite.refresh.update import add_source
 
     folder = make_marketplace(
         "<b>market</b>",
@@ -64,8 +64,8 @@ def test_report_escapes_marketplace_text(
 
 
 def test_report_csp_pins_the_one_script(hostile: Path, tmp_path: Path) -> None:
-    from agentops_lite.catalog import Catalog
-    from agentops_lite.report import write_report
+    from agentops_lite.analytics.report import write_report
+    from agentops_lite.catalog.store import Catalog
 
     with Catalog.open() as cat:
         write_report(cat.conn, tmp_path / "r.html")

@@ -52,8 +52,8 @@ def browser(tmp_path: Path) -> Iterator[Browser]:
 @pytest.fixture
 def hostile_catalog(make_marketplace: Callable[..., Path]) -> None:
     """Marketplace text that tries to run script in the report, next to ordinary plugins."""
-    from agentops_lite.catalog import Catalog
-    from agentops_lite.refresh import add_source
+    from agentops_lite.catalog.store import Catalog
+    from agentops_lite.refresh.update import add_source
 
     plugins: list[dict[str, Any]] = [
         {

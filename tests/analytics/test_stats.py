@@ -163,8 +163,8 @@ def _plugin(name: str, **fields: Any) -> dict[str, Any]:
 @pytest.fixture
 def small_catalog(make_marketplace: Callable[..., Path]) -> Path:
     """Two marketplaces sharing one GitHub plugin, with components, errors and odd categories."""
-    from agentops_lite.catalog import Catalog
-    from agentops_lite.refresh import add_source
+    from agentops_lite.catalog.store import Catalog
+    from agentops_lite.refresh.update import add_source
 
     files = {
         "plugins/alpha/commands/go.md": "---\ndescription: go\n---\n",
@@ -267,7 +267,7 @@ def test_stats_empty_catalog(cli: Callable[..., Result]) -> None:
     ],
 )
 def test_normalise_category(raw: str | None, slug: str | None) -> None:
-    from agentops_lite.stats import normalise_category
+    from agentops_lite.analytics.catalog_stats import normalise_category
 
     assert normalise_category(raw) == slug
 
@@ -277,7 +277,7 @@ def test_stats_core_imports_no_cli_libraries() -> None:
     import sys
 
     code = (
-        "import sys, agentops_lite.stats, agentops_lite.report; "
+        "import sys, agentops_lite.analytics.catalog_stats, agentops_lite.analytics.report; "
         "print(sorted(m for m in ('typer', 'rich') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -38,8 +38,8 @@ RUNS = [
 
 @pytest.fixture
 def runs_catalog() -> None:
-    from agentops_lite.catalog import Catalog
-    from agentops_lite.stats_runs import has_run_tables
+    from agentops_lite.analytics.run_stats import has_run_tables
+    from agentops_lite.catalog.store import Catalog
 
     with Catalog.open() as cat:
         assert has_run_tables(cat.conn)

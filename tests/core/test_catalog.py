@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from agentops_lite.catalog import Catalog
-from agentops_lite.refresh import add_source, refresh
+from agentops_lite.catalog.store import Catalog
+from agentops_lite.refresh.update import add_source, refresh
 from agentops_lite.settings import db_path
 
 
@@ -65,7 +65,7 @@ def test_catalog_same_declared_name_keeps_both(make_marketplace: Callable[..., P
 def test_catalog_marketplace_removed_during_refresh_does_not_stop_it(
     make_marketplace: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from agentops_lite import refresh as refresh_module
+    from agentops_lite.refresh import update as refresh_module
 
     a = make_marketplace("ma", plugins=[plugin("a")])
     b = make_marketplace("mb", plugins=[plugin("b")])
@@ -152,8 +152,8 @@ def test_catalog_refresh_of_a_manifest_turned_unreadable_keeps_the_plugins(
 _WRITER = """
 import sys, time
 from pathlib import Path
-from agentops_lite.catalog import Catalog
-from agentops_lite.refresh import refresh
+from agentops_lite.catalog.store import Catalog
+from agentops_lite.refresh.update import refresh
 with Catalog.open() as cat:
     for _ in range(int(sys.argv[1])):
         refresh(cat)
@@ -179,9 +179,9 @@ def test_catalog_two_processes_refreshing_at_once(make_marketplace: Callable[...
 
 _SLOW_REFRESH = """
 import time
-from agentops_lite import catalog as c
-from agentops_lite.catalog import Catalog
-from agentops_lite.refresh import refresh
+from agentops_lite.catalog import store as c
+from agentops_lite.catalog.store import Catalog
+from agentops_lite.refresh.update import refresh
 original = c.Catalog._store
 def slow(self, mid, result):
     original(self, mid, result)

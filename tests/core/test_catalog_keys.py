@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from agentops_lite.catalog import Catalog
-from agentops_lite.manifest import parse_marketplace
+from agentops_lite.catalog.store import Catalog
+from agentops_lite.parse.marketplace_json import parse_marketplace
 from agentops_lite.sources.base import LoadResult, SourceSpec
 
 
@@ -18,17 +18,17 @@ def test_catalog_key_becomes_declared_name_even_when_slug_starts_with_it() -> No
     with Catalog.open() as cat:
         record = cat.add_marketplace(SourceSpec(kind="github", location="docker/claude-plugins"))
         assert record.key == "docker/claude-plugins"
-        assert cat.store_load(record.id, _result("docker")).key == "docker"
+        assert cat.store_load(record.id, _result("docker"), index=None).key == "docker"
 
 
 def test_catalog_disambiguated_key_stays_stable_across_refreshes() -> None:
     with Catalog.open() as cat:
         a = cat.add_marketplace(SourceSpec(kind="github", location="a/one"))
         b = cat.add_marketplace(SourceSpec(kind="github", location="b/two"))
-        assert cat.store_load(a.id, _result("same")).key == "same"
-        assert cat.store_load(b.id, _result("same")).key == "same@b"
-        assert cat.store_load(b.id, _result("same")).key == "same@b"
-        assert cat.store_load(a.id, _result("same")).key == "same"
+        assert cat.store_load(a.id, _result("same"), index=None).key == "same"
+        assert cat.store_load(b.id, _result("same"), index=None).key == "same@b"
+        assert cat.store_load(b.id, _result("same"), index=None).key == "same@b"
+        assert cat.store_load(a.id, _result("same"), index=None).key == "same"
 
 
 def test_catalog_name_option_pins_the_id(make_marketplace, cli) -> None:  # type: ignore[no-untyped-def]
@@ -66,4 +66,4 @@ def test_catalog_missing_folder_is_a_usage_error(cli, tmp_path) -> None:  # type
 def test_catalog_invalid_declared_name_does_not_become_the_id() -> None:
     with Catalog.open() as cat:
         record = cat.add_marketplace(SourceSpec(kind="github", location="o/r"))
-        assert cat.store_load(record.id, _result("bad name [x]")).key == "o/r"
+        assert cat.store_load(record.id, _result("bad name [x]"), index=None).key == "o/r"

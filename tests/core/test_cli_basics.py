@@ -94,8 +94,8 @@ def test_cli_version_does_not_import_heavy_modules() -> None:
         "try:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"
         "heavy = ('httpx', 'pydantic', 'rapidfuzz', 'rich', 'yaml', 'sqlite3')\n"
         "print(sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in heavy}"
-        " | {m for m in sys.modules if m.startswith(('agentops_lite.rank',"
-        " 'agentops_lite.models', 'agentops_lite.catalog'))}))\n"
+        " | {m for m in sys.modules if m.startswith(('agentops_lite.discovery.rank',"
+        " 'agentops_lite.models', 'agentops_lite.catalog.store'))}))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"
@@ -161,12 +161,12 @@ def test_cli_usage_error_and_bare_group_keep_their_text(cli: Callable[..., Any])
 def test_cli_interrupt_is_an_error_line_and_json(
     cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import agentops_lite.rank
+    import agentops_lite.discovery.rank
 
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(agentops_lite.rank, "discover", interrupted)
+    monkeypatch.setattr(agentops_lite.discovery.rank, "discover", interrupted)
     result = cli("discover", "helm", "--json")
     assert result.exit_code == 130
     assert json.loads(result.stdout)["error"]["exit_code"] == 130

@@ -91,7 +91,7 @@ def test_corpus_frontmatter_census(loaded: dict) -> None:  # type: ignore[type-a
 
 
 def test_corpus_shared_source_dirs_are_one_plugin(loaded: dict) -> None:  # type: ignore[type-arg]
-    from agentops_lite.catalog_rows import dedup_key
+    from agentops_lite.catalog.rows import dedup_key
 
     han_meta, han = loaded["TheBushidoCollective/han"]
     keys = Counter(dedup_key(e, "TheBushidoCollective/han", "x") for e in han.plugins)
@@ -99,8 +99,8 @@ def test_corpus_shared_source_dirs_are_one_plugin(loaded: dict) -> None:  # type
 
 
 def test_corpus_historical_malformed_files_give_problems(corpus_dir: Path) -> None:
-    from agentops_lite.manifest import parse_marketplace
-    from agentops_lite.plugin_json import parse_plugin_json
+    from agentops_lite.parse.marketplace_json import parse_marketplace
+    from agentops_lite.parse.plugin_json import parse_plugin_json
 
     folder = corpus_dir.parent / "historical_malformed"
     files = [p for p in folder.rglob("*.json") if p.name != "_meta.json"]

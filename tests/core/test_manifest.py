@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agentops_lite.manifest import parse_marketplace, parse_marketplace_value
 from agentops_lite.models import MarketplaceManifest
-from agentops_lite.plugin_json import parse_plugin_json
+from agentops_lite.parse.marketplace_json import parse_marketplace, parse_marketplace_value
+from agentops_lite.parse.plugin_json import parse_plugin_json
 
 
 def doc(plugins: list[Any], **top: Any) -> bytes:

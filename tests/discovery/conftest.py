@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from agentops_lite.catalog import Catalog
+from agentops_lite.catalog.store import Catalog
 
 PLUGINS: list[dict[str, Any]] = [
     {
@@ -57,7 +57,7 @@ def fixture_catalog(
     make_marketplace: Callable[..., Path], isolated_home: Path
 ) -> Callable[..., Catalog]:
     """make(extra plugins..., second=[...]) -> an open catalog holding the fixture marketplaces."""
-    from agentops_lite.refresh import add_source
+    from agentops_lite.refresh.update import add_source
 
     def make(
         plugins: list[dict[str, Any]] | None = None,

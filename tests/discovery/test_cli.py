@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from agentops_lite.catalog import Catalog
+from agentops_lite.catalog.store import Catalog
 from tests.discovery.conftest import PLUGINS
 
 HOSTILE = (
@@ -192,7 +192,7 @@ def test_version_does_not_load_ranking() -> None:
     code = (
         "import sys; from agentops_lite.cli import main\n"
         "try: main(['--version'])\nexcept SystemExit: pass\n"
-        "bad = [m for m in ('httpx', 'pydantic', 'rapidfuzz', 'agentops_lite.rank') "
+        "bad = [m for m in ('httpx', 'pydantic', 'rapidfuzz', 'agentops_lite.discovery.rank') "
         "if m in sys.modules]\nprint(bad, file=sys.stderr)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -200,7 +200,7 @@ def test_version_does_not_load_ranking() -> None:
 
 
 def test_prime_core_api(loaded: Catalog) -> None:
-    from agentops_lite.prime import PrimeResult, prime
+    from agentops_lite.discovery.prime import PrimeResult, prime
 
     cat = Catalog.open()
     try:
@@ -227,7 +227,7 @@ def _df_mismatches(cat: Catalog) -> list[tuple[str, int, int]]:
 def test_index_follows_refresh_and_removal(
     tmp_path: Path, loaded: Catalog, make_marketplace: Callable[..., Path]
 ) -> None:
-    from agentops_lite.refresh import add_source, refresh
+    from agentops_lite.refresh.update import add_source, refresh
 
     cat = Catalog.open()
     try:

@@ -22,7 +22,7 @@ def test_discover_ndcg_on_dev_queries_beats_floor(corpus_dir: Path, tmp_path: Pa
     from eval_ranking import run_discover
     from score import declared_names, score_runs
 
-    from agentops_lite.catalog import Catalog
+    from agentops_lite.catalog.store import Catalog
 
     queries = [json.loads(x) for x in (eval_dir / "dev-queries.jsonl").read_text().splitlines()]
     cat = Catalog.open(load_corpus(tmp_path / "corpus.db", corpus_dir))

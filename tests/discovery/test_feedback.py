@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
-from agentops_lite.catalog import Catalog
-from agentops_lite.feedback import RERANK_DEPTH, blurb_vectors, feedback_rerank
+from agentops_lite.catalog.store import Catalog
+from agentops_lite.search.feedback import RERANK_DEPTH, blurb_vectors, feedback_rerank
 
 
 def _plugin(name: str, description: str, keywords: list[str] | None = None) -> dict[str, object]:
@@ -75,7 +75,7 @@ def test_blurb_vectors_are_unit_length_and_keep_only_shared_terms(tuning_catalog
 def test_a_family_of_near_copies_does_not_take_over(
     fixture_catalog: Callable[..., Catalog],
 ) -> None:
-    from agentops_lite.rank import discover
+    from agentops_lite.discovery.rank import discover
 
     copies = [_plugin(f"lint-kit-{i}", "Lint fixer") for i in range(30)]
     cat = fixture_catalog([_plugin("lint", "Lint fixer, lint"), *copies])

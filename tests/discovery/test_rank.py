@@ -8,9 +8,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from agentops_lite.catalog import Catalog
+from agentops_lite.catalog.store import Catalog
+from agentops_lite.discovery.rank import combine, discover, parse_weights
 from agentops_lite.errors import UsageError
-from agentops_lite.rank import combine, discover, parse_weights
 from tests.discovery.conftest import PLUGINS
 
 
@@ -103,7 +103,7 @@ def test_discover_folds_the_same_plugin_across_marketplaces(
 def test_the_same_plugin_is_shown_from_its_freshest_listing(
     fixture_catalog: Callable[..., Catalog], stale: str, fresh: str
 ) -> None:
-    from agentops_lite.compare import show
+    from agentops_lite.discovery.compare import show
 
     cat = fixture_catalog(second=[TWIN])
     with cat.conn:
@@ -163,7 +163,8 @@ def test_rank_does_not_import_typer_or_rich() -> None:
     import subprocess
 
     code = (
-        "import agentops_lite.rank, agentops_lite.prime, agentops_lite.compare, sys; "
+        "import agentops_lite.discovery.rank, agentops_lite.discovery.prime, sys; "
+        "import agentops_lite.discovery.compare; "
         "print(sorted(m for m in ('typer', 'rich') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -171,7 +172,7 @@ def test_rank_does_not_import_typer_or_rich() -> None:
 
 
 def test_possessive_s_is_not_a_query_word() -> None:
-    from agentops_lite.tokens import raw_tokens, terms
+    from agentops_lite.search.tokens import raw_tokens, terms
 
     assert raw_tokens("a company's model and Claude\u2019s tools") == [
         "a",

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from agentops_lite.names import marketplace_name_issue
+from agentops_lite.parse.names import marketplace_name_issue
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMANDS = ["agentops-discover", "agentops-prime", "agentops-orchestrate"]

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from agentops_lite import snapshot
-from agentops_lite.snapshot import encode_marketplace, encode_snapshot
+from agentops_lite.sources import snapshot
 from agentops_lite.sources.local import load_local
+from agentops_lite.sources.snapshot import encode_marketplace, encode_snapshot
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
 

@@ -9,11 +9,13 @@ from typing import Any
 
 import pytest
 
-from agentops_lite import bootstrap
-from agentops_lite.catalog import Catalog
-from agentops_lite.refresh import add_source, refresh
-from agentops_lite.snapshot import load_embedded
+from agentops_lite.catalog.meta import snapshot_age
+from agentops_lite.catalog.store import Catalog
+from agentops_lite.refresh import defaults as bootstrap
+from agentops_lite.refresh.update import add_source, refresh
+from agentops_lite.search.index import index_marketplace
 from agentops_lite.sources.base import SourceSpec
+from agentops_lite.sources.snapshot import load_embedded
 
 
 @pytest.fixture
@@ -85,13 +87,13 @@ def test_live_data_replaces_the_snapshot_copy_never_the_reverse(
     fetched = load_embedded("acme/k8s-market").model_copy(
         update={"spec_kind": "github", "snapshot_date": None, "commit": "f" * 40}
     )
-    stored = cat.store_load(live.id, fetched)
+    stored = cat.store_load(live.id, fetched, index=index_marketplace)
     assert _origins(cat) == {"acme/k8s-market": "user", "beta/tools": "embedded"}
     assert stored.key == "acme"  # the declared name is free again once the copy is gone
     assert stored.snapshot_date is None and stored.commit == "f" * 40
     bootstrap.load_defaults(cat)  # the snapshot never replaces live data
     assert _origins(cat) == {"acme/k8s-market": "user", "beta/tools": "embedded"}
-    age = bootstrap.snapshot_age(cat)
+    age = snapshot_age(cat)
     assert age is not None and age.marketplaces == 1
 
 
@@ -106,7 +108,7 @@ def test_refresh_reloads_embedded_rows_from_the_snapshot(
 def test_seeding_without_a_snapshot_still_sets_up(
     cat: Catalog, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from agentops_lite import snapshot
+    from agentops_lite.sources import snapshot
 
     monkeypatch.setattr(snapshot, "snapshot_path", lambda: tmp_path / "missing.json.gz")
     report = bootstrap.ensure_ready(cat)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from agentops_lite.snapshot import DATA_FILE, info
+from agentops_lite.sources.snapshot import DATA_FILE, info
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow

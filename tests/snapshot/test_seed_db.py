@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from agentops_lite import seed_db
+from agentops_lite.refresh import seed as seed_db
 from agentops_lite.settings import db_path
 
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from agentops_lite import snapshot
-from agentops_lite.defaults import DEFAULT_REPOS, FOUNDING, NOT_DEFAULTS
 from agentops_lite.errors import SourceError
+from agentops_lite.sources import snapshot
+from agentops_lite.sources.default_repos import DEFAULT_REPOS, FOUNDING, NOT_DEFAULTS
 from tests.conftest import REPO, corpus_meta
 from tests.snapshot.conftest import COMMIT, build_from
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from agentops_lite.net import NetConfig
+from agentops_lite.sources.http import NetConfig
 from tests.fake_github import FakeGitHub, Repo, repo_from_corpus
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "github"

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from agentops_lite.catalog.http_cache import HttpCache
 from agentops_lite.errors import SourceError
-from agentops_lite.http_cache import HttpCache
-from agentops_lite.net import HttpClient
 from agentops_lite.sources.base import LoadResult, SourceSpec
 from agentops_lite.sources.fetch import fetch_many
+from agentops_lite.sources.http import HttpClient
 from tests.fake_github import FakeGitHub, iter_corpus, repo_from_corpus
 from tests.sources.conftest import fast_config
 

@@ -7,11 +7,11 @@ import time
 
 import pytest
 
+from agentops_lite.catalog.http_cache import HttpCache
 from agentops_lite.errors import NetworkError, RateLimited, SourceError
-from agentops_lite.http_cache import HttpCache
-from agentops_lite.net import HttpClient, NetConfig
 from agentops_lite.sources.base import LoadResult, SourceSpec
 from agentops_lite.sources.fetch import fetch_many
+from agentops_lite.sources.http import HttpClient, NetConfig
 from tests.fake_github import FakeGitHub
 from tests.sources.conftest import fast_config, good_repo
 

@@ -8,7 +8,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from agentops_lite.catalog import Catalog
+from agentops_lite.catalog.store import Catalog
 from agentops_lite.cli.find import register
 from agentops_lite.errors import SourceError
 from tests.fake_github import FakeGitHub

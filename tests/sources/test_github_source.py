@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timezone
 
+from agentops_lite.catalog.http_cache import HttpCache
 from agentops_lite.errors import SourceError
-from agentops_lite.http_cache import HttpCache
-from agentops_lite.net import HttpClient
 from agentops_lite.sources.base import LoadResult, SourceSpec, parse_source
 from agentops_lite.sources.fetch import fetch_many
+from agentops_lite.sources.http import HttpClient
 from tests.fake_github import FakeGitHub
 from tests.sources.conftest import TOOLS_SHA, fast_config
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from agentops_lite.defaults import DEFAULT_REPOS
+from agentops_lite.sources.default_repos import DEFAULT_REPOS
 from tests.fake_github import FakeGitHub
 from tests.sources.conftest import good_repo
 

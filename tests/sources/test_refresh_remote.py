@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from agentops_lite.catalog import Catalog
-from agentops_lite.refresh import add_source, refresh
+from agentops_lite.catalog.store import Catalog
+from agentops_lite.refresh.update import add_source, refresh
 from tests.fake_github import FakeGitHub
 from tests.sources.conftest import good_repo
 

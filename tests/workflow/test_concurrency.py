@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from agentops_lite.catalog import Catalog
+from agentops_lite.catalog.store import Catalog
 from agentops_lite.workflow import store
 from agentops_lite.workflow.validate import check
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from agentops_lite.catalog import Catalog
+from agentops_lite.catalog.store import Catalog
 from agentops_lite.models import PluginRecord
-from agentops_lite.refresh import add_source
+from agentops_lite.refresh.update import add_source
 from agentops_lite.workflow import planner
 from agentops_lite.workflow.model import ConditionalNode, ParallelNode, StepNode, dump, iter_steps
 from agentops_lite.workflow.validate import check

@@ -200,7 +200,7 @@ def test_runs_cancel_then_list(cli: Cli) -> None:
 
 
 def test_runs_success_rates_per_workflow_and_plugin(cli: Cli) -> None:
-    from agentops_lite.catalog import Catalog
+    from agentops_lite.catalog.store import Catalog
     from agentops_lite.workflow.store import success_rates
 
     drive(cli, start(cli, "build-test-deploy"), all_succeed)

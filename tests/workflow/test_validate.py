@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from agentops_lite.catalog import Catalog
-from agentops_lite.refresh import add_source
+from agentops_lite.catalog.store import Catalog
+from agentops_lite.refresh.update import add_source
 from agentops_lite.workflow.resolve import PluginIndex
 from agentops_lite.workflow.validate import check
 

@@ -1,0 +1,359 @@
+"""`discover`: rank catalog plugins for a query — relevance first, popularity gated by it."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+
+from pydantic import Field
+
+from agentops_lite.catalog.listings import preference
+from agentops_lite.discovery.plugin_facts import (
+    InstallOption,
+    component_counts,
+    flags_of,
+    option_for,
+)
+from agentops_lite.errors import UsageError
+from agentops_lite.models import OutputModel, SnapshotAge
+
+if TYPE_CHECKING:
+    from agentops_lite.catalog.store import Catalog
+    from agentops_lite.models import PluginRecord
+
+SIGNALS = ("relevance", "stars", "recency", "installs")
+DEFAULT_WEIGHTS = {"relevance": 0.4, "stars": 0.2, "recency": 0.2, "installs": 0.2}
+HALF_LIFE_DAYS = 180.0
+STAR_SCALE = 10_000  # stars at which the signal reaches 1 (log scale)
+INSTALL_SCALE = 100_000
+FLAG_PENALTY = {"archived": 0.5, "manifest-errors": 0.8, "stale": 0.9}
+SHOWN_COMPONENTS = 10
+_NAMED_KINDS = ("command", "skill", "agent")
+# The typical value of a signal (what a plugin without it counts at) comes from this many of the
+# best-matching candidates: a fixed set, so no score depends on --limit or on the filters.
+TYPICAL_PEERS = 40
+
+
+class Components(OutputModel):
+    relevance: float = Field(description="Query match in [0, 1] (1 = the best match)")
+    stars: float | None = Field(description="log-scaled stars in [0, 1]; null when unknown")
+    recency: float | None = Field(description="Decay on the last push in [0, 1]; null: unknown")
+    installs: float | None = Field(description="log-scaled install count; null when unknown")
+
+
+class Hit(OutputModel):
+    plugin: str
+    marketplace: str = Field(description="Catalog key (the declared name unless it collides)")
+    score: float = Field(description="Weighted sum of the components, in [0, 1]")
+    components: Components
+    description: str | None
+    install: str
+    marketplace_add: str
+    installed: bool
+    flags: list[str] = Field(description="archived, manifest-errors, stale, duplicate")
+    category: str | None = None
+    stars: int | None = None
+    pushed_at: datetime | None = None
+    installs: int | None = None
+    matched: list[str] = Field(default_factory=list, description="Query concepts it matched")
+    also_in: list[InstallOption] = Field(
+        default_factory=list, description="Other marketplaces listing the same plugin"
+    )
+    contains: dict[str, int] = Field(
+        default_factory=dict, description="Components it ships, by kind (empty when not read)"
+    )
+    component_names: list[str] = Field(
+        default_factory=list,
+        description=f"Its first {SHOWN_COMPONENTS} command, skill and agent names",
+    )
+    plugin_id: int = Field(description="Catalog row id (for `show`)")
+    explain: list[str] | None = None
+
+
+class CatalogInfo(OutputModel):
+    marketplaces: int
+    plugins: int
+    refreshed_at: datetime | None
+    snapshot: SnapshotAge | None = Field(
+        default=None, description="Set when some results come from the built-in snapshot"
+    )
+
+
+class QueryConcept(OutputModel):
+    concept: str = Field(description="The words of the query this concept stands for")
+    terms: list[str] = Field(description="Index terms searched for it (stemmed), best first")
+    importance: float = Field(description="Its weight in the query (idf-based)")
+    corrected: dict[str, str] = Field(default_factory=dict, description="Typo -> indexed term")
+
+
+class DiscoverResult(OutputModel):
+    query: str
+    results: list[Hit]
+    catalog: CatalogInfo
+    weights: dict[str, float]
+    interpretation: list[QueryConcept] = Field(
+        default_factory=list, description="How the query was read: concepts and variants"
+    )
+
+
+def parse_weights(text: str | None) -> dict[str, float]:
+    """`relevance=0.5,stars=0.5` over the defaults, normalised to sum 1."""
+    weights = dict(DEFAULT_WEIGHTS)
+    for part in filter(None, (p.strip() for p in (text or "").split(","))):
+        key, _, value = part.partition("=")
+        key = key.strip().lower()
+        if key not in weights:
+            raise UsageError(f"unknown weight {key!r}", hint=f"use {', '.join(SIGNALS)}")
+        try:
+            weights[key] = float(value)
+        except ValueError:
+            raise UsageError(f"weight {key} must be a number, not {value!r}") from None
+        if weights[key] < 0 or not math.isfinite(weights[key]):
+            raise UsageError(f"weight {key} must be a finite number >= 0")
+    if weights["relevance"] <= 0:
+        raise UsageError("the relevance weight must be above 0", hint="relevance gates the rest")
+    total = sum(weights.values())
+    return {k: v / total for k, v in weights.items()}
+
+
+def star_signal(stars: int | None) -> float | None:
+    return None if stars is None else min(1.0, math.log1p(stars) / math.log1p(STAR_SCALE))
+
+
+def install_signal(n: int | None) -> float | None:
+    return None if n is None else min(1.0, math.log1p(n) / math.log1p(INSTALL_SCALE))
+
+
+def recency_signal(pushed: datetime | None, now: datetime, half_life: float) -> float | None:
+    if pushed is None:
+        return None
+    when = pushed if pushed.tzinfo else pushed.replace(tzinfo=timezone.utc)
+    age = max(0.0, (now - when).total_seconds() / 86400)
+    return float(0.5 ** (age / half_life))
+
+
+def combine(
+    relevance: float,
+    signals: dict[str, float | None],
+    weights: dict[str, float],
+    typical: dict[str, float | None] | None = None,
+) -> tuple[float, list[str]]:
+    """Score and notes; popularity counts only as far as the plugin matches (times relevance).
+
+    A signal this plugin lacks takes `typical[signal]` (its median over the best-matching
+    candidates that have it): unknown is neither a penalty nor a bonus next to plugins with
+    data. When no candidate has it, its weight is spread over the rest (relevance included)."""
+    typical = typical or {}
+    present: dict[str, float] = {}
+    notes: list[str] = []
+    for k, v in signals.items():
+        if v is not None:
+            present[k] = v
+        elif typical.get(k) is not None:
+            present[k] = float(typical[k] or 0.0)
+            notes.append(
+                f"no {k} data: counted at the median of the other candidates ({present[k]:.2f})"
+            )
+    missing = [k for k in signals if k not in present]
+    share = sum(weights[k] for k in present) + weights["relevance"]
+    scale = 1.0 / share if share else 1.0
+    score = weights["relevance"] * scale * relevance
+    score += sum(weights[k] * scale * v * relevance for k, v in present.items())
+    if missing:
+        notes.append(
+            f"no {', '.join(missing)} data: their weight was spread over "
+            f"{', '.join(['relevance', *present])}"
+        )
+    return score, notes
+
+
+def require_query(query: str) -> None:
+    if not query.strip():
+        raise UsageError("the query is empty", hint='e.g. agentops-lite discover "kubernetes helm"')
+
+
+def discover(
+    catalog: Catalog,
+    query: str,
+    *,
+    limit: int = 10,
+    marketplaces: Sequence[str] = (),
+    category: str | None = None,
+    installed: bool | None = None,
+    min_stars: int | None = None,
+    weights: dict[str, float] | None = None,
+    half_life_days: float = HALF_LIFE_DAYS,
+    explain: bool = False,
+    now: datetime | None = None,
+    exclude: frozenset[int] = frozenset(),
+) -> DiscoverResult:
+    """Rank the catalog's plugins for `query` (see the module docstring for the method)."""
+    require_query(query)
+    from agentops_lite.search.pool import candidates
+
+    if limit < 1:
+        raise UsageError("--limit must be at least 1")
+    weights = weights or parse_weights(None)
+    now = now or datetime.now(timezone.utc)
+    n_mkt, n_plugins = catalog.counts()
+    from agentops_lite.catalog.meta import snapshot_age
+
+    info = CatalogInfo(
+        marketplaces=n_mkt,
+        plugins=n_plugins,
+        refreshed_at=catalog.last_refreshed(),
+        snapshot=snapshot_age(catalog),
+    )
+    mids = [catalog.marketplace(m).id for m in marketplaces]
+    pool = candidates(
+        catalog.conn,
+        query,
+        pool=max(TYPICAL_PEERS, limit * 4) if installed is None and min_stars is None else 2000,
+        marketplace_ids=mids,
+        category=category,
+        exclude=exclude,
+    )
+    from agentops_lite.search.pool import aliases_of, matched_concepts
+
+    peers = [g for g, _ in pool.groups[:TYPICAL_PEERS]]
+    scorer = Scorer(weights, half_life_days, now).with_typical(peers)
+    # (score, listings best-matching first, the same listings preferred first, relevance): a
+    # group is matched by its best-matching listing, and shown and flagged by its preferred one.
+    chosen: list[tuple[float, list[PluginRecord], list[PluginRecord], float]] = []
+    for group, rel in pool.groups:
+        # Popularity is multiplied by relevance, so no score exceeds its relevance: once the
+        # next relevance is below the limit-th score, nothing further can enter the list.
+        if len(chosen) >= limit and rel < chosen[limit - 1][0]:
+            break
+        if installed is not None and any(r.installed for r in group) != installed:
+            continue
+        if min_stars is not None and max(r.stars or 0 for r in group) < min_stars:
+            continue
+        listings = sorted(group, key=preference)
+        chosen.append((scorer.score(listings, rel)[0], group, listings, rel))
+        chosen.sort(key=lambda c: -c[0])
+    chosen = chosen[:limit]
+    matched = matched_concepts(catalog.conn, pool.plan, [g[0].id for _, g, _, _ in chosen])
+    aliases = aliases_of(catalog.conn, [s[0] for _, _, s, _ in chosen])
+    hits: list[Hit] = []
+    for _, group, listings, rel in chosen:
+        best = listings[0]
+        hit = _hit(
+            best,
+            listings,
+            rel,
+            matched.get(group[0].id, []),
+            aliases.get(best.id, 0),
+            pool.repos,
+            scorer,
+        )
+        hits.append(hit if explain else hit.model_copy(update={"explain": None}))
+    return DiscoverResult(
+        query=query,
+        results=hits,
+        catalog=info,
+        weights={k: round(v, 4) for k, v in weights.items()},
+        interpretation=[
+            QueryConcept(concept=c, terms=t, importance=round(i, 3), corrected=fix)
+            for c, t, i, fix in pool.plan.describe()
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class Scorer:
+    """How a query's candidates are scored: weights, recency half-life, and the typical value of
+    each popularity signal among the candidates that have it (see `combine`)."""
+
+    weights: dict[str, float]
+    half_life: float
+    now: datetime
+    typical: dict[str, float | None] = field(default_factory=dict)
+
+    def with_typical(self, groups: Sequence[Sequence[PluginRecord]]) -> Scorer:
+        known: dict[str, list[float]] = {k: [] for k in SIGNALS[1:]}
+        for group in groups:
+            for k, v in self.signals(group)[0].items():
+                if v is not None:
+                    known[k].append(v)
+        typical = {k: statistics.median(v) if v else None for k, v in known.items()}
+        return Scorer(self.weights, self.half_life, self.now, typical)
+
+    def signals(
+        self, group: Sequence[PluginRecord]
+    ) -> tuple[dict[str, float | None], tuple[int | None, datetime | None, int | None]]:
+        """Popularity signals of a group of listings, and the raw metrics behind them."""
+        stars = max((r.stars for r in group if r.stars is not None), default=None)
+        pushed = max((r.pushed_at for r in group if r.pushed_at is not None), default=None)
+        known = [r.installs for r in group if r.installs is not None]
+        installs = sum(known) if known else None
+        signals = {
+            "stars": star_signal(stars),
+            "recency": recency_signal(pushed, self.now, self.half_life),
+            "installs": install_signal(installs),
+        }
+        return signals, (stars, pushed, installs)
+
+    def score(self, group: Sequence[PluginRecord], rel: float) -> tuple[float, list[str]]:
+        """Score (flag penalties included) and explanation notes of a group."""
+        return self.rate(group[0], self.signals(group)[0], rel)
+
+    def rate(
+        self, shown: PluginRecord, signals: dict[str, float | None], rel: float
+    ) -> tuple[float, list[str]]:
+        """`score` from a group's signals already worked out; `shown` carries the flags."""
+        score, notes = combine(rel, signals, self.weights, self.typical)
+        for flag in flags_of(shown, self.now, 0):
+            score *= FLAG_PENALTY.get(flag, 1.0)
+        return score, notes
+
+
+def _hit(
+    best: PluginRecord,
+    group: list[PluginRecord],
+    rel: float,
+    matched: list[str],
+    aliases: int,
+    repos: dict[str, str | None],
+    scorer: Scorer,
+) -> Hit:
+    signals, (stars, pushed, installs) = scorer.signals(group)
+    score, notes = scorer.rate(best, signals, rel)
+    flags = flags_of(best, scorer.now, aliases)
+    options = [option_for(r, repos) for r in group]
+    lines = [f"relevance {rel:.2f}: matched {', '.join(matched) or 'nothing'}", *notes]
+    lines += [f"flag {f}: score x{FLAG_PENALTY[f]}" for f in flags if f in FLAG_PENALTY]
+    if len(group) > 1:
+        lines.append(f"listed in {len(group)} marketplaces; folded into one result")
+    return Hit(
+        plugin=best.name,
+        marketplace=best.marketplace_key,
+        score=round(score, 4),
+        components=Components(
+            relevance=round(rel, 4),
+            **{k: None if v is None else round(v, 4) for k, v in signals.items()},
+        ),
+        description=best.entry.description,
+        install=options[0].install,
+        marketplace_add=options[0].marketplace_add,
+        installed=any(r.installed for r in group),
+        flags=flags,
+        category=best.entry.category,
+        stars=stars,
+        pushed_at=pushed,
+        installs=installs,
+        matched=matched,
+        also_in=options[1:],
+        # What a plugin does is in what it ships more than in its blurb; Claude, reading these
+        # results in /agentops-discover, judges the fit from both.
+        contains=component_counts(best.entry),
+        component_names=[c.name for c in best.entry.components if c.kind in _NAMED_KINDS][
+            :SHOWN_COMPONENTS
+        ],
+        plugin_id=best.id,
+        explain=lines,
+    )

@@ -1,0 +1,1 @@
+"""Keeping the catalog current: load sources, store and index each, first-use seeding, defaults."""

@@ -1,0 +1,74 @@
+"""Store one marketplace's load result (or failure) and its search index, and say what happened."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from agentops_lite.catalog import db
+from agentops_lite.catalog.meta import REINDEX_KEY
+from agentops_lite.catalog.store import Catalog
+from agentops_lite.errors import AgentOpsError, NotFoundError, SourceError
+from agentops_lite.models import MarketplaceManifest, MarketplaceRecord, Problem, RefreshOutcome
+from agentops_lite.parse.safejson import UNREADABLE_CODES
+from agentops_lite.search.index import index_all, index_marketplace
+from agentops_lite.sources.base import LoadResult
+
+
+def outcome_of(
+    record: MarketplaceRecord,
+    status: Literal["ok", "unchanged", "error"],
+    message: str | None = None,
+) -> RefreshOutcome:
+    return RefreshOutcome(
+        key=record.key,
+        source=record.source,
+        status=status,
+        plugins=record.plugin_count,
+        errors=record.error_count,
+        warnings=record.warning_count,
+        message=message,
+    )
+
+
+# Problems that leave nothing of a manifest to read (see manifest.parse_marketplace).
+UNREADABLE = UNREADABLE_CODES | {"not-an-object"}
+
+
+def unreadable(manifest: MarketplaceManifest) -> Problem | None:
+    """The error that made a manifest unreadable as a whole (not JSON, not an object), if any.
+
+    Stored, such a manifest would be an empty marketplace that looks fine."""
+    return next((p for p in manifest.problems if p.code in UNREADABLE), None)
+
+
+def store_result(
+    catalog: Catalog, record: MarketplaceRecord, result: LoadResult | AgentOpsError
+) -> RefreshOutcome:
+    """Store one load result (or failure) and say what happened."""
+    if not isinstance(result, AgentOpsError) and (fatal := unreadable(result.manifest)):
+        result = SourceError(f"unreadable manifest: {fatal.message}")
+    if isinstance(result, AgentOpsError):
+        catalog.mark_failed(record.id, result.message)
+        return outcome_of(record, "error", result.message)
+    if result.not_modified:
+        catalog.mark_unchanged(record.id, result.repo_metrics)
+        return outcome_of(record, "unchanged")
+    try:
+        return outcome_of(catalog.store_load(record.id, result, index=index_marketplace), "ok")
+    except NotFoundError:
+        # Another process removed it meanwhile: that one outcome fails, the refresh goes on.
+        return outcome_of(record, "error", "removed from the catalog during the refresh")
+
+
+def reindex_if_marked(catalog: Catalog) -> bool:
+    """Rebuild the search index when a migration marked it missing; True if it did.
+
+    One indexed read when nothing is marked, so every command can afford to ask."""
+    if catalog.get_meta(REINDEX_KEY) is None:
+        return False
+    with db.write(catalog.conn):
+        # Re-check inside the lock: another process may have re-indexed meanwhile.
+        if catalog.conn.execute("SELECT 1 FROM meta WHERE key = ?", (REINDEX_KEY,)).fetchone():
+            index_all(catalog.conn)
+            catalog.conn.execute("DELETE FROM meta WHERE key = ?", (REINDEX_KEY,))
+    return True

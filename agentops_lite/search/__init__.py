@@ -1,0 +1,1 @@
+"""Search: text analysis, the BM25F index, and the stages that order a query's candidates."""
