@@ -78,7 +78,7 @@ def cli() -> Callable[..., Result]:
 
     runner = CliRunner()
 
-    def run(*args: str) -> Result:
+    def run(*args: str, input: str | None = None) -> Result:
         render.reset_consoles()
 
         def entry() -> None:
@@ -88,7 +88,7 @@ def cli() -> Callable[..., Result]:
 
         shim = typer.Typer()
         shim.command()(entry)
-        return runner.invoke(shim, [], catch_exceptions=False)
+        return runner.invoke(shim, [], input=input, catch_exceptions=False)
 
     return run
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from agentops_lite.cli.common import JsonOpt, catalog
+
+if TYPE_CHECKING:
+    from agentops_lite.discovery.goal import Need
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -76,28 +79,63 @@ def validate(
 
 @app.command("plan")
 def plan(
-    intent: Annotated[str, typer.Argument(metavar="INTENT", help="What you want done, in words")],
+    goal: Annotated[
+        str | None, typer.Argument(metavar="GOAL", help="What you want done, in your words")
+    ] = None,
+    need: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--need", metavar="TEXT", help="One need of the goal, in order (repeat); skips parsing"
+        ),
+    ] = None,
+    needs_json: Annotated[
+        Path | None,
+        typer.Option(
+            "--needs-json",
+            metavar="FILE",
+            help="The needs as a JSON list of strings, in order (- for stdin)",
+        ),
+    ] = None,
+    use: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--use", metavar="PLUGIN[,PLUGIN…]", help="Plugins to use (NAME or NAME@MARKETPLACE)"
+        ),
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", metavar="FILE", help="Write the workflow to this file"),
     ] = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Plan a workflow from an intent: plugins per lifecycle stage, a test gate, rollback.
+    """Plan a workflow for a goal: its needs in your order, one fitting plugin per need.
+
+    The goal is split into needs ("X, then Y", "at the same time", "if the tests pass …,
+    otherwise …"); each need gets the plugin that fits it and a step naming the command, skill
+    or agent to use. A need nothing fits stays an instruction step that says so.
 
     Examples:
-      agentops-lite workflow plan "ship the payments API to production"
-      agentops-lite workflow plan "add OAuth login" -o wf.json
+      agentops-lite workflow plan "write terraform for a VPC, review it for security, then deploy"
+      agentops-lite workflow plan --need "design a REST API" --need "document the API" -o wf.json
+      echo '["scrape web pages", "chart prices"]' | agentops-lite workflow plan --needs-json -
     """
     import json
 
     from agentops_lite.cli import render
+    from agentops_lite.cli.workflow_views import needs_view
+    from agentops_lite.discovery.needs import set_cost
     from agentops_lite.output_file import write_output
     from agentops_lite.workflow.model import dump
-    from agentops_lite.workflow.planner import plan as make
+    from agentops_lite.workflow.planner import plan_goal
 
+    given = read_needs(need, needs_json)
+    if not given and not (goal or "").strip():
+        from agentops_lite.errors import UsageError
+
+        raise UsageError("give a GOAL, or its needs with --need / --needs-json")
     with catalog() as cat:
-        wf = make(cat, intent)
+        wf, picks = plan_goal(cat, goal or "", needs=given, use=split_use(use))
+        cost = set_cost(cat, picks)
     doc = dump(wf)
     if output is not None:
         text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
@@ -105,8 +143,40 @@ def plan(
         render.note(f"wrote {output}")
     if json_:
         render.emit_json(doc)
-    elif output is None:
-        _show(wf)
+    else:
+        needs_view(picks, cost)
+        if output is None:
+            _show(wf)
+
+
+def split_use(use: list[str] | None) -> list[str]:
+    return [u.strip() for item in use or [] for u in item.split(",") if u.strip()]
+
+
+def read_needs(need: list[str] | None, needs_json: Path | None) -> list[Need] | None:
+    """Needs from --need and/or --needs-json (a JSON list of strings; - reads stdin)."""
+    import json
+    import sys
+
+    from agentops_lite.discovery.needs import needs_from_texts
+    from agentops_lite.errors import UsageError
+
+    texts: list[str] = list(need or [])
+    if needs_json is not None:
+        try:
+            raw = sys.stdin.read() if str(needs_json) == "-" else needs_json.read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"--needs-json: cannot read {needs_json}: {exc}") from exc
+        try:
+            data = json.loads(raw)
+        except ValueError as exc:
+            raise UsageError(f"--needs-json: not JSON ({exc})") from exc
+        if not isinstance(data, list) or not all(isinstance(x, str) for x in data):
+            raise UsageError("--needs-json: expected a JSON list of strings")
+        texts += data
+    if need is None and needs_json is None:
+        return None
+    return needs_from_texts(texts)
 
 
 def _show(wf: object) -> None:
