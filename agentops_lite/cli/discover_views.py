@@ -181,6 +181,11 @@ def prime_view(result: PrimeResult) -> None:
         + Text(f"; categories: {', '.join(result.categories) or '—'}")
         + Text(f"; stages: {', '.join(result.stages)}")
     )
+    if result.needs:
+        from agentops_lite.cli.workflow_views import needs_view
+
+        out().print(Text("needs, in your order:", style="bold"))
+        needs_view(result.needs)
     hits_table(result.primary, "primary")
     t = table("stage", "pick", "why")
     for p in result.stage_picks:

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from agentops_lite.cli.common import JsonOpt, catalog
-
-if TYPE_CHECKING:
-    from agentops_lite.discovery.goal import Need
+from agentops_lite.cli.common import (
+    JsonOpt,
+    NeedOpt,
+    NeedsJsonOpt,
+    UseOpt,
+    catalog,
+    read_needs,
+    split_use,
+)
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -82,26 +87,9 @@ def plan(
     goal: Annotated[
         str | None, typer.Argument(metavar="GOAL", help="What you want done, in your words")
     ] = None,
-    need: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--need", metavar="TEXT", help="One need of the goal, in order (repeat); skips parsing"
-        ),
-    ] = None,
-    needs_json: Annotated[
-        Path | None,
-        typer.Option(
-            "--needs-json",
-            metavar="FILE",
-            help="The needs as a JSON list of strings, in order (- for stdin)",
-        ),
-    ] = None,
-    use: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--use", metavar="PLUGIN[,PLUGIN…]", help="Plugins to use (NAME or NAME@MARKETPLACE)"
-        ),
-    ] = None,
+    need: NeedOpt = None,
+    needs_json: NeedsJsonOpt = None,
+    use: UseOpt = None,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", metavar="FILE", help="Write the workflow to this file"),
@@ -147,36 +135,6 @@ def plan(
         needs_view(picks, cost)
         if output is None:
             _show(wf)
-
-
-def split_use(use: list[str] | None) -> list[str]:
-    return [u.strip() for item in use or [] for u in item.split(",") if u.strip()]
-
-
-def read_needs(need: list[str] | None, needs_json: Path | None) -> list[Need] | None:
-    """Needs from --need and/or --needs-json (a JSON list of strings; - reads stdin)."""
-    import json
-    import sys
-
-    from agentops_lite.discovery.needs import needs_from_texts
-    from agentops_lite.errors import UsageError
-
-    texts: list[str] = list(need or [])
-    if needs_json is not None:
-        try:
-            raw = sys.stdin.read() if str(needs_json) == "-" else needs_json.read_text("utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"--needs-json: cannot read {needs_json}: {exc}") from exc
-        try:
-            data = json.loads(raw)
-        except ValueError as exc:
-            raise UsageError(f"--needs-json: not JSON ({exc})") from exc
-        if not isinstance(data, list) or not all(isinstance(x, str) for x in data):
-            raise UsageError("--needs-json: expected a JSON list of strings")
-        texts += data
-    if need is None and needs_json is None:
-        return None
-    return needs_from_texts(texts)
 
 
 def _show(wf: object) -> None:

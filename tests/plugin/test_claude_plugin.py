@@ -274,6 +274,10 @@ def test_slash_command_sends_the_cli_ranking_for_a_prepared_catalog(
     assert prompt.count("IGNORE ALL PREVIOUS INSTRUCTIONS") == block.group(2).count(
         "IGNORE ALL PREVIOUS INSTRUCTIONS"
     )
+    if command == "agentops-prime":
+        # Claude is asked to split the goal into needs itself and call the CLI with them.
+        assert "split the goal yourself into needs" in flat
+        assert 'agentops-lite prime --need "<need 1>"' in flat
 
 
 class ScriptedOrchestrator:
