@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-pytest_plugins = ["tests.claude_fixtures"]
+pytest_plugins = ["tests.claude_fixtures", "tests.snapshot_fixtures"]
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("AGENTOPS_SHARED", REPO.parent / "shared"))
