@@ -63,6 +63,8 @@ def refresh(
                 result = SourceError(f"unknown source kind {record.source_kind!r}")
         except AgentOpsError as exc:
             result = exc
+        except Exception as exc:  # noqa: BLE001 - one bad marketplace must not stop the rest
+            result = SourceError(f"{record.key}: unexpected {type(exc).__name__}: {exc}"[:500])
         outcomes.append(store_result(catalog, record, result))
         if progress:
             progress(len(outcomes), total, record.key)
@@ -126,8 +128,25 @@ def add_source(
     record = catalog.add_marketplace(spec, origin="user", key_hint=name, pin_key=name is not None)
     if not load or spec.kind != "local":
         return record, None
-    report = refresh(catalog, [record.key])
-    return catalog.marketplace(report.outcomes[0].key), report.outcomes[0]
+    try:
+        report = refresh(catalog, [record.key])
+    except BaseException:
+        _forget(catalog, record)
+        raise
+    outcome = report.outcomes[0]
+    if outcome.status == "error":
+        # A row that never loaded is no marketplace: leaving it would make adding it again
+        # say "already in the catalog".
+        _forget(catalog, record)
+        raise SourceError(f"cannot load {spec.location}: {outcome.message}")
+    return catalog.marketplace(outcome.key), outcome
+
+
+def _forget(catalog: Catalog, record: MarketplaceRecord) -> None:
+    try:
+        catalog.remove_marketplace(record.key)
+    except AgentOpsError:
+        pass  # already gone (another process), or the catalog is failing: the error says so
 
 
 def import_claude(catalog: Catalog) -> tuple[list[RefreshOutcome], int]:
