@@ -12,15 +12,15 @@ from agentops_lite.workflow.validate import check
 def chain(n: int) -> dict[str, Any]:
     """n steps in a row, each reading the one before: the shape that was quadratic."""
     steps: list[dict[str, Any]] = [{"type": "step", "id": "s0", "instructions": "x"}]
-    for i in range(1, n):
-        steps.append(
-            {
-                "type": "step",
-                "id": f"s{i}",
-                "instructions": "x",
-                "inputs": {"p": f"${{s{i - 1}.output}}"},
-            }
-        )
+    steps.extend(
+        {
+            "type": "step",
+            "id": f"s{i}",
+            "instructions": "x",
+            "inputs": {"p": f"${{s{i - 1}.output}}"},
+        }
+        for i in range(1, n)
+    )
     return {"version": 1, "name": "long", "steps": steps}
 
 
