@@ -42,8 +42,12 @@ def refresh(
     concurrency: int = 16,
     progress: Progress | None = None,
     log: bool = True,
+    deadline: float | None = None,
 ) -> RefreshReport:
-    """Refresh the named marketplaces (all when none are named); `log`: add it to the history."""
+    """Refresh the named marketplaces (all when none are named); `log`: add it to the history.
+
+    `deadline` (a `time.monotonic()` value) bounds the remote fetches: those not done by then
+    are reported as timed out and keep their stored data."""
     started = now()
     records = [catalog.marketplace(k) for k in keys] if keys else catalog.marketplaces()
     outcomes: list[RefreshOutcome] = []
@@ -81,6 +85,7 @@ def refresh(
             progress=progress,
             done=len(outcomes),
             total=total,
+            deadline=deadline,
         )
         outcomes.extend(remote_outcomes)
     report = RefreshReport(
