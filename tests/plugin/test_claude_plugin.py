@@ -359,11 +359,13 @@ class ScriptedOrchestrator:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("prefix", ["agentops-lite:", ""], ids=["namespaced", "plain"])
 def test_orchestrate_drives_a_parallel_workflow_to_done_inside_claude_code(
     claude: ClaudeRunner,
     plugin_source: Path,
     fake_anthropic: FakeAnthropic,
     tmp_path: Path,
+    prefix: str,
 ) -> None:
     cli_dir = dev_cli(tmp_path)
     env = {"AGENTOPS_HOME": str(tmp_path / "agentops-home")}
@@ -377,7 +379,7 @@ def test_orchestrate_drives_a_parallel_workflow_to_done_inside_claude_code(
     model = ScriptedOrchestrator("wf.json")
     fake_anthropic.script = [model] * 20
     done = claude.prompt(
-        "/agentops-lite:agentops-orchestrate wf.json (I have read the plan: yes, run it)",
+        f"/{prefix}agentops-orchestrate wf.json (I have read the plan: yes, run it)",
         fake_anthropic.url,
         cwd=project,
         timeout=300,
@@ -386,6 +388,8 @@ def test_orchestrate_drives_a_parallel_workflow_to_done_inside_claude_code(
 
     first = fake_anthropic.agent_turns()[0].last_user_text()
     assert "agentops-lite run next RUN --json" in first  # the command's instructions
+    # The plain name runs the very same command, so its allowed-tools apply (checked below).
+    assert "<command-name>/agentops-lite:agentops-orchestrate</command-name>" in first
     commands = [c for c, _, _ in model.results]
     records = [c for c in commands if " run record " in c]
     assert len(records) == 4, commands
