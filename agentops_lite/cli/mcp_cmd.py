@@ -45,9 +45,11 @@ def mcp(
     host, port, warning = bind
     if warning:
         render.warn(warning)
+    sock = server.listen(host, port)
+    port = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     render.note(f"MCP over streamable HTTP at http://{shown}:{port}{server.HTTP_PATH}")
-    server.serve_http(host, port)
+    server.serve_http(sock)
 
 
 def register(app: typer.Typer) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from agentops_lite.errors import UsageError
 
 INSTALL_HINT = "pip install 'agentops-lite[mcp]'  (or: uv tool install 'agentops-lite[mcp]')"
-LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 def require_sdk() -> None:
@@ -27,9 +26,9 @@ def parse_bind(text: str, allow_remote: bool) -> tuple[str, int, str | None]:
     """
     host, sep, port_text = text.rpartition(":")
     host = host.strip("[]") if host.startswith("[") else host
-    if not sep or not host or not port_text.isdigit() or not 0 < int(port_text) < 65536:
+    if not sep or not host or not port_text.isdigit() or not 0 <= int(port_text) < 65536:
         raise UsageError(f"--http {text!r}: expected HOST:PORT", hint="e.g. --http 127.0.0.1:8765")
-    if host in LOOPBACK:
+    if is_loopback(host):
         return host, int(port_text), None
     if not allow_remote:
         raise UsageError(
@@ -41,3 +40,14 @@ def parse_bind(text: str, allow_remote: bool) -> tuple[str, int, str | None]:
         "anyone who can reach it can call every tool"
     )
     return host, int(port_text), warning
+
+
+def is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name: it could resolve to anything
+        return False

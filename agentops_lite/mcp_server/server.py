@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import functools
+import socket
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from agentops_lite import __version__
-from agentops_lite.errors import AgentOpsError
+from agentops_lite.errors import AgentOpsError, ServeError
 from agentops_lite.mcp_server import tools
 
 if TYPE_CHECKING:
@@ -200,13 +201,43 @@ def serve_stdio() -> None:
     anyio.run(build().run_stdio_async)
 
 
-def serve_http(host: str, port: int) -> None:
-    """Streamable HTTP on host:port at /mcp; the SDK guards loopback binds against DNS rebinding."""
-    import anyio
+def listen(host: str, port: int) -> socket.socket:
+    """Bind here, not inside uvicorn: a taken port is a typed error, and port 0 picks one."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        return socket.create_server((host, port), family=family, backlog=128)
+    except OSError as exc:
+        raise ServeError(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+            hint="pick another port, or 0 for any free one",
+        ) from None
 
-    server = build()
+
+def serve_http(sock: socket.socket) -> None:
+    """Streamable HTTP at /mcp on a bound socket, Host/Origin checked on loopback binds."""
+    import anyio
+    import uvicorn
+    from mcp.server.transport_security import TransportSecuritySettings
+
+    from agentops_lite.mcp_server import is_loopback
+
+    host = sock.getsockname()[0]
+    security = None
+    if is_loopback(host):
+        # A web page could reach a loopback server through a rebound DNS name: accept only
+        # loopback Host and Origin headers (the SDK does this itself for three names only).
+        names = ["127.0.0.1", "localhost", "[::1]", f"[{host}]" if ":" in host else host]
+        security = TransportSecuritySettings(
+            enable_dns_rebinding_protection=True,
+            allowed_hosts=[f"{n}:*" for n in names],
+            allowed_origins=[f"http://{n}:*" for n in names],
+        )
+    app = build().streamable_http_app(
+        streamable_http_path=HTTP_PATH, host=host, transport_security=security
+    )
+    config = uvicorn.Config(app, log_level="warning", lifespan="on")
 
     async def run() -> None:
-        await server.run_streamable_http_async(host=host, port=port, streamable_http_path=HTTP_PATH)
+        await uvicorn.Server(config).serve(sockets=[sock])
 
     anyio.run(run)
