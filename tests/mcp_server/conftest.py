@@ -17,8 +17,6 @@ from typer.testing import Result
 
 from tests.conftest import REPO
 
-pytest.importorskip("mcp", reason="the [mcp] extra is not installed")
-
 FIXTURE_MARKET = REPO / "tests" / "fixtures" / "discover_market"
 
 

@@ -8,10 +8,13 @@ from collections.abc import Callable
 from typing import Any
 
 import anyio
+import pytest
 
 from agentops_lite.mcp_server.server import TOOLS
 from tests.conftest import REPO
 from tests.mcp_server.conftest import FIXTURE_MARKET, stdio_params, structured
+
+pytest.importorskip("mcp", reason="the [mcp] extra is not installed")
 
 WORKFLOW = REPO / "examples" / "test-gate.json"
 _STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?")
