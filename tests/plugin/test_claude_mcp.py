@@ -65,3 +65,16 @@ def test_claude_p_calls_the_search_tool_and_the_ranking_reaches_the_model(
     want = json.loads(cli("discover", query["query"], "--limit", "3", "--json").stdout)
     assert {**got, "seq": 0} == {**want, "seq": 0}
     assert got["results"][0]["plugin"] == "pr-review-pro"
+
+
+def test_claude_mcp_add_over_http_shows_it_connected(claude: ClaudeRunner, tmp_path: Path) -> None:
+    from tests.mcp_server.conftest import HttpServer
+
+    server = HttpServer(tmp_path / "mcp-http.log")
+    try:
+        claude.run("mcp", "add", "--scope", "user", "--transport", "http", "aol-http", server.url)
+        listed = claude.run("mcp", "list", timeout=120).stdout
+        line = next(x for x in listed.splitlines() if x.startswith("aol-http:"))
+        assert server.url in line and "Connected" in line, listed
+    finally:
+        server.stop()
