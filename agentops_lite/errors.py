@@ -86,3 +86,9 @@ class PartialFailure(AgentOpsError):
     """Some sources of a refresh failed; the rest were stored."""
 
     exit_code = ExitCode.PARTIAL
+
+
+class ServeError(AgentOpsError):
+    """A server (`mcp --http`) could not listen on the address asked for."""
+
+    exit_code = ExitCode.ENVIRONMENT
