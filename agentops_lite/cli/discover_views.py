@@ -11,12 +11,73 @@ from agentops_lite.cli.render import note, out, safe_text, table, untrusted
 
 if TYPE_CHECKING:
     from agentops_lite.discovery.compare import CompareResult, PluginDetails
+    from agentops_lite.discovery.plugin_facts import InstallRecipe
     from agentops_lite.discovery.prime import PrimeResult
     from agentops_lite.discovery.rank import DiscoverResult, Hit
 
 
 def _date(value: object) -> str:
     return str(value)[:10] if value else "—"
+
+
+# Below this many columns for the description the table would squeeze or wrap the names, so
+# results are printed as a stacked list instead.
+_MIN_DESCRIPTION = 24
+# Table chrome for 6 columns (borders and padding) plus the #, score, stars and updated columns.
+_TABLE_FIXED = 7 + 2 * 6 + 2 + 5 + 5 + 10
+
+
+def _label(h: Hit) -> str:
+    return f"{h.plugin}@{h.marketplace}"
+
+
+def _tags(h: Hit) -> Text:
+    tags = Text()
+    if h.flags:
+        tags.append("[" + ", ".join(h.flags) + "]", style="yellow")
+    if h.also_in:
+        tags.append((" " if h.flags else "") + f"+{len(h.also_in)} more", style="dim")
+    return tags
+
+
+def _line(text: Text, indent: str = "") -> None:
+    # soft_wrap: a command or a name is never broken over lines, whatever the width: a wrapped
+    # `/plugin install` line cannot be pasted.
+    out().print(Text(indent) + text, soft_wrap=True)
+
+
+def install_block(recipes: Sequence[InstallRecipe], header: bool = True) -> None:
+    """The install lines of these results: each marketplace's add step once, then its installs;
+    a shared marketplace name is said so, with the one-step form that names the source."""
+    by_add: dict[str, dict[str, None]] = {}
+    shared: dict[str, list[InstallRecipe]] = {}
+    for r in recipes:
+        by_add.setdefault(r.marketplace_add, {})[r.command] = None
+        if r.name_shared_with:
+            shared.setdefault(r.marketplace_add, []).append(r)
+    if header:
+        out().print(Text("to install, in Claude Code:", style="bold"))
+        for add, commands in by_add.items():
+            _line(untrusted(add), "  ")
+            for command in commands:
+                _line(untrusted(command), "  ")
+    for group in shared.values():
+        first = group[0]
+        name = first.command.rpartition("@")[2]
+        others = first.name_shared_with
+        listed = ", ".join(others[:3]) + (" …" if len(others) > 3 else "")
+        out().print(
+            Text("note: ", style="yellow")
+            + untrusted(
+                f"{len(others)} other marketplace(s) also declare the name {name} ({listed}). "
+                f"If one of them is added already, `/plugin install …@{name}` installs from it. "
+                f"From a shell, this installs from {first.marketplace_add.split()[-1]} or refuses "
+                f"(then `/plugin marketplace remove {name}` first):",
+                600,
+            )
+        )
+        for step in dict.fromkeys(r.one_step for r in group):
+            _line(untrusted(step), "  ")
 
 
 def discover_table(result: DiscoverResult, explain: bool, filters: Sequence[str] = ()) -> None:
@@ -28,56 +89,20 @@ def discover_table(result: DiscoverResult, explain: bool, filters: Sequence[str]
         out().print(message)
         if info.plugins == 0:
             note("the catalog is empty: try `agentops-lite marketplace add OWNER/REPO`")
+        elif result.missing:
+            note(result.missing)
         elif filters:
             note("try without the filters; `marketplace import-claude` updates what is installed")
         return
-    # The install command is the thing people copy, so it is never cut: a wide terminal gets it
-    # as a column, a narrow one as lines under the table. The description takes what is left
-    # (one line, cut with …).
-    widest = min(48, max(len(f"{h.plugin}@{h.marketplace}") for h in result.results))
-    longest_install = max(len(h.install) for h in result.results)
     width = out().width
-    fixed = 2 + widest + 5 + 5 + 10 + 3 * 6 + 1
-    with_install = width - fixed - longest_install - 3 >= 30
-    columns = ["#", "plugin@marketplace", "score", "stars", "updated", "description"]
-    t = table(*columns, *(["install"] if with_install else []))
-    desc_chars = max(16, width - fixed - (longest_install + 3 if with_install else 0))
-    for i, h in enumerate(result.results, 1):
-        name = untrusted(f"{h.plugin}@{h.marketplace}", 48, style="bold")
-        if h.flags:
-            name.append(Text(" [" + ", ".join(h.flags) + "]", style="yellow"))
-        if h.also_in:
-            name.append(Text(f" (+{len(h.also_in)} more)", style="dim"))
-        cells: list[Text | str] = [
-            str(i),
-            name,
-            f"{h.score:.2f}",
-            "—" if h.stars is None else str(h.stars),
-            _date(h.pushed_at),
-            untrusted(h.description or "", desc_chars),
-        ]
-        t.add_row(*cells, *([untrusted(h.install)] if with_install else []))
-    out().print(t)
-    if not with_install:
-        for i, h in enumerate(result.results, 1):
-            out().print(Text(f"{i:>2}. ") + untrusted(h.install))
+    names = max(max(len(_label(h)), len(_tags(h))) for h in result.results)
+    if width - _TABLE_FIXED - min(48, names) >= _MIN_DESCRIPTION:
+        _results_table(result, width - _TABLE_FIXED - min(48, names))
+        install_block([h.install for h in result.results])
+    else:
+        _stacked(result, width)
     if explain:
-        for i, h in enumerate(result.results, 1):
-            out().print(Text(f"{i}. ") + untrusted(f"{h.plugin}@{h.marketplace}", style="bold"))
-            comp = h.components
-            parts = [f"relevance {comp.relevance:.2f}"] + [
-                f"{k} {'—' if v is None else f'{v:.2f}'}"
-                for k, v in (
-                    ("stars", comp.stars),
-                    ("recency", comp.recency),
-                    ("installs", comp.installs),
-                )
-            ]
-            out().print(Text("   " + ", ".join(parts), style="dim"))
-            for line in h.explain or []:
-                out().print(Text("   ") + untrusted(line, 200))
-        read = "; ".join(f"{c.concept} → {', '.join(c.terms[:6])}" for c in result.interpretation)
-        out().print(Text("query read as: ", style="dim") + untrusted(read, 400))
+        _explain(result)
     info = result.catalog
     note(
         f"{len(result.results)} shown; catalog: {info.plugins} plugins in "
@@ -85,17 +110,80 @@ def discover_table(result: DiscoverResult, explain: bool, filters: Sequence[str]
     )
 
 
+def _stars(h: Hit) -> str:
+    return "—" if h.stars is None else str(h.stars)
+
+
+def _results_table(result: DiscoverResult, desc_chars: int) -> None:
+    t = table("#", "plugin@marketplace", "score", "stars", "updated", "description")
+    t.columns[1].no_wrap = True
+    t.columns[5].no_wrap = True
+    t.columns[5].overflow = "ellipsis"
+    for i, h in enumerate(result.results, 1):
+        name = untrusted(_label(h), 48, style="bold")
+        tags = _tags(h)
+        if tags:
+            name.append("\n").append_text(tags)
+        t.add_row(
+            str(i),
+            name,
+            f"{h.score:.2f}",
+            _stars(h),
+            _date(h.pushed_at),
+            untrusted(h.description or "", desc_chars),
+        )
+    out().print(t)
+
+
+def _stacked(result: DiscoverResult, width: int) -> None:
+    """One result per block: name and score, one line of description, its install lines."""
+    for i, h in enumerate(result.results, 1):
+        head = Text(f"{i:>2}. ") + untrusted(_label(h), 48, style="bold")
+        head.append(f"  {h.score:.2f}")
+        tags = _tags(h)
+        if tags:
+            head.append(" ").append_text(tags)
+        _line(head)
+        facts = f"stars {_stars(h)}, updated {_date(h.pushed_at)}"
+        _line(Text(facts, style="dim"), "    ")
+        _line(untrusted(h.description or "(no description)", max(16, width - 4)), "    ")
+        _line(untrusted(h.install.marketplace_add), "    ")
+        _line(untrusted(h.install.command), "    ")
+    install_block([h.install for h in result.results], header=False)
+
+
+def _explain(result: DiscoverResult) -> None:
+    for i, h in enumerate(result.results, 1):
+        out().print(Text(f"{i}. ") + untrusted(_label(h), style="bold"))
+        comp = h.components
+        parts = [f"relevance {comp.relevance:.2f}"] + [
+            f"{k} {'—' if v is None else f'{v:.2f}'}"
+            for k, v in (
+                ("stars", comp.stars),
+                ("recency", comp.recency),
+                ("installs", comp.installs),
+            )
+        ]
+        out().print(Text("   " + ", ".join(parts), style="dim"))
+        for line in h.explain or []:
+            out().print(Text("   ") + untrusted(line, 200))
+    read = "; ".join(f"{c.concept} → {', '.join(c.terms[:6])}" for c in result.interpretation)
+    out().print(Text("query read as: ", style="dim") + untrusted(read, 400))
+
+
 def hits_table(hits: Sequence[Hit], title: str) -> None:
-    t = table("#", "plugin@marketplace", "score", "description", "install", title=title)
+    t = table("#", "plugin@marketplace", "score", "description", title=title)
+    t.columns[1].no_wrap = True
     for i, h in enumerate(hits, 1):
         t.add_row(
             str(i),
-            untrusted(f"{h.plugin}@{h.marketplace}", 48, style="bold"),
+            untrusted(_label(h), 48, style="bold"),
             f"{h.score:.2f}",
             untrusted(h.description or "", 70),
-            untrusted(h.install, 60),
         )
     out().print(t if hits else Text("nothing similar in the catalog"))
+    if hits:
+        install_block([h.install for h in hits])
 
 
 def details_view(d: PluginDetails) -> None:
@@ -133,11 +221,12 @@ def details_view(d: PluginDetails) -> None:
     for p in d.problems:
         style = "red" if p.severity == "error" else "yellow"
         out().print(Text(f"  {p.severity:<8}", style=style) + untrusted(p.message, 200))
-    out().print(Text("install:", style="bold"))
-    for step in d.install_steps:
-        out().print(Text("  ") + untrusted(step, 200))
-    for o in d.other_listings:
-        out().print(Text("  also: ") + untrusted(o.install, 200))
+    install_block([d.install])
+    if d.other_listings:
+        also = ", ".join(
+            f"{o.marketplace} ({o.install.marketplace_add.split()[-1]})" for o in d.other_listings
+        )
+        _line(Text("also listed in: ", style="dim") + untrusted(also, 600))
 
 
 def compare_view(result: CompareResult) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from pydantic import Field
 
 from agentops_lite.catalog.listings import fold, preference
-from agentops_lite.discovery.plugin_facts import InstallOption
+from agentops_lite.discovery.plugin_facts import InstallOption, InstallRecipe
 from agentops_lite.errors import NotFoundError, UsageError
 from agentops_lite.models import Component, OutputModel, Problem
 
@@ -57,7 +57,7 @@ class PluginDetails(OutputModel):
     problems: list[Problem]
     flags: list[str]
     context_cost: ContextCost
-    install_steps: list[str]
+    install: InstallRecipe
     other_listings: list[InstallOption] = Field(description="Other marketplaces listing it")
 
 
@@ -100,16 +100,11 @@ def _same_plugin(catalog: Catalog, r: PluginRecord) -> list[PluginRecord]:
 
 
 def show(catalog: Catalog, ident: str, now: datetime | None = None) -> PluginDetails:
-    from agentops_lite.discovery.plugin_facts import (
-        component_counts,
-        flags_of,
-        marketplace_add_arg,
-        option_for,
-    )
+    from agentops_lite.discovery.plugin_facts import MarketSources, component_counts, flags_of
 
     r = resolve(catalog, ident)[0]
     now = now or datetime.now(timezone.utc)
-    repos: dict[str, str | None] = dict(catalog.conn.execute("SELECT key, repo FROM marketplaces"))
+    sources = MarketSources.read(catalog.conn)
     e = r.entry
     return PluginDetails(
         plugin=r.name,
@@ -140,11 +135,8 @@ def show(catalog: Catalog, ident: str, now: datetime | None = None) -> PluginDet
         problems=list(e.problems),
         flags=flags_of(r, now, 0),
         context_cost=context_cost(r),
-        install_steps=[
-            marketplace_add_arg(repos.get(r.marketplace_key), r.marketplace_source),
-            f"/plugin install {r.install_name}",
-        ],
-        other_listings=[option_for(o, repos) for o in _same_plugin(catalog, r)],
+        install=sources.recipe(r),
+        other_listings=[sources.option(o) for o in _same_plugin(catalog, r)],
     )
 
 

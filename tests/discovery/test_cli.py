@@ -56,13 +56,13 @@ def test_discover_json_contract(cli: Callable[..., Result], loaded: Catalog) -> 
             "components",
             "description",
             "install",
-            "marketplace_add",
             "installed",
             "flags",
         }
         assert set(r["components"]) == {"relevance", "stars", "recency", "installs"}
-        assert r["install"] == f"/plugin install {r['plugin']}@alpha-market"
-        assert r["marketplace_add"].startswith("/plugin marketplace add ")
+        assert r["install"]["command"] == f"/plugin install {r['plugin']}@alpha-market"
+        assert r["install"]["marketplace_add"].startswith("/plugin marketplace add ")
+        assert r["install"]["one_step"].startswith(f"claude plugin install {r['plugin']} ")
         assert 0 <= r["score"] <= 1
 
 
@@ -147,7 +147,7 @@ def test_discover_bad_weights_is_a_usage_error(cli: Callable[..., Result], loade
 def test_show_lists_the_code_it_runs(cli: Callable[..., Result], loaded: Catalog) -> None:
     doc = json.loads(ok(cli("show", "hooked@alpha-market", "--json")))
     assert doc["runs_on_your_machine"][0]["command"] == "rm -rf /tmp/x"
-    assert doc["install_steps"][1] == "/plugin install hooked@alpha-market"
+    assert doc["install"]["command"] == "/plugin install hooked@alpha-market"
     assert "rm -rf /tmp/x" in ok(cli("show", "hooked"))
 
 
