@@ -186,6 +186,19 @@ def hits_table(hits: Sequence[Hit], title: str) -> None:
         install_block([h.install for h in hits])
 
 
+def _context(d: PluginDetails) -> str:
+    cost = d.context_cost
+    if cost.tokens is None:
+        return "not read (its files were never read)"
+    return f"{cost.chars} chars (~{cost.tokens} tokens)"
+
+
+def _kinds(d: PluginDetails) -> str:
+    if d.component_counts is None:
+        return "not read"
+    return ", ".join(f"{n} {k}" for k, n in sorted(d.component_counts.items())) or "none"
+
+
 def details_view(d: PluginDetails) -> None:
     out().print(untrusted(f"{d.plugin}@{d.marketplace}", style="bold"))
     out().print(untrusted(d.description or "(no description)", 400))
@@ -197,12 +210,12 @@ def details_view(d: PluginDetails) -> None:
         ("homepage", d.homepage),
         ("source", d.source),
         ("keywords", ", ".join(d.keywords)),
-        ("stars", d.stars),
+        ("stars", "unknown" if d.stars is None else d.stars),
         ("last push", _date(d.pushed_at)),
-        ("installs", d.installs),
+        ("installs", "unknown" if d.installs is None else d.installs),
         ("installed", "yes" if d.installed else "no"),
         ("flags", ", ".join(d.flags)),
-        ("always-on context", f"{d.context_cost.chars} chars (~{d.context_cost.tokens} tokens)"),
+        ("always-on context", _context(d)),
     ]
     for label, value in facts:
         if value not in (None, ""):
@@ -213,9 +226,11 @@ def details_view(d: PluginDetails) -> None:
             t.add_row(c.kind, untrusted(c.name, 60), untrusted(c.description or "", 80))
         out().print(t)
     out().print(Text("runs on your machine:", style="bold"))
-    if not d.runs_on_your_machine:
+    if d.runs_on_your_machine is None:
+        out().print(Text("  not read: its files were never read, so this is unknown"))
+    elif not d.runs_on_your_machine:
         out().print(Text("  nothing declared (no hooks, MCP or LSP servers)"))
-    for r in d.runs_on_your_machine:
+    for r in d.runs_on_your_machine or ():
         line = Text(f"  {r.kind:<5} ") + untrusted(r.name, 60) + Text("  ")
         out().print(line + untrusted(r.command or "(command not declared)", 300, style="yellow"))
     for p in d.problems:
@@ -226,7 +241,7 @@ def details_view(d: PluginDetails) -> None:
         also = ", ".join(
             f"{o.marketplace} ({o.install.marketplace_add.split()[-1]})" for o in d.other_listings
         )
-        _line(Text("also listed in: ", style="dim") + untrusted(also, 600))
+        out().print(Text("also listed in: ", style="dim") + untrusted(also, 600))
 
 
 def compare_view(result: CompareResult) -> None:
@@ -234,20 +249,29 @@ def compare_view(result: CompareResult) -> None:
     t = table("", *[safe_text(x, 40) for x in labels])
     rows: list[tuple[str, list[str]]] = [
         ("purpose", [safe_text(d.description or "", 80) for d in result.plugins]),
+        ("components", [_kinds(d) for d in result.plugins]),
+        ("stars", ["unknown" if d.stars is None else str(d.stars) for d in result.plugins]),
+        ("last push", [_date(d.pushed_at) for d in result.plugins]),
         (
-            "components",
+            "installs",
+            ["unknown" if d.installs is None else str(d.installs) for d in result.plugins],
+        ),
+        ("license", [safe_text(d.license or "—", 30) for d in result.plugins]),
+        ("problems", [str(len(d.problems)) for d in result.plugins]),
+        (
+            "runs code",
             [
-                ", ".join(f"{n} {k}" for k, n in sorted(d.component_counts.items())) or "—"
+                "not read" if d.runs_on_your_machine is None else str(len(d.runs_on_your_machine))
                 for d in result.plugins
             ],
         ),
-        ("stars", ["—" if d.stars is None else str(d.stars) for d in result.plugins]),
-        ("last push", [_date(d.pushed_at) for d in result.plugins]),
-        ("installs", ["—" if d.installs is None else str(d.installs) for d in result.plugins]),
-        ("license", [safe_text(d.license or "—", 30) for d in result.plugins]),
-        ("problems", [str(len(d.problems)) for d in result.plugins]),
-        ("runs code", [str(len(d.runs_on_your_machine)) for d in result.plugins]),
-        ("context", [f"~{d.context_cost.tokens} tok" for d in result.plugins]),
+        (
+            "context",
+            [
+                "not read" if d.context_cost.tokens is None else f"~{d.context_cost.tokens} tok"
+                for d in result.plugins
+            ],
+        ),
     ]
     for label, cells in rows:
         t.add_row(label, *[Text(c) for c in cells])
@@ -256,7 +280,8 @@ def compare_view(result: CompareResult) -> None:
         out().print(Text("overlapping names (they collide when both are installed):", style="bold"))
         for name, owners in result.overlapping_names.items():
             out().print(Text("  ") + untrusted(f"{name}: {', '.join(owners)}", 200))
-    out().print(Text("recommendation: ", style="bold") + untrusted(result.recommendation))
+    pick = result.recommendation
+    out().print(Text("recommendation: ", style="bold") + untrusted(pick or "none"))
     for reason in result.reasons:
         out().print(Text("  - ") + untrusted(reason, 200))
 

@@ -63,12 +63,12 @@ class Hit(OutputModel):
     also_in: list[InstallOption] = Field(
         default_factory=list, description="Other marketplaces listing the same plugin"
     )
-    contains: dict[str, int] = Field(
-        default_factory=dict, description="Components it ships, by kind (empty when not read)"
+    contains: dict[str, int] | None = Field(
+        default=None, description="Components it ships, by kind; null: its files were not read"
     )
-    component_names: list[str] = Field(
-        default_factory=list,
-        description=f"Its first {SHOWN_COMPONENTS} command, skill and agent names",
+    component_names: list[str] | None = Field(
+        default=None,
+        description=f"Its first {SHOWN_COMPONENTS} command, skill and agent names; null: not read",
     )
     plugin_id: int = Field(description="Catalog row id (for `show`)")
     explain: list[str] | None = None
@@ -369,10 +369,12 @@ def _hit(
         also_in=options[1:],
         # What a plugin does is in what it ships more than in its blurb; Claude, reading these
         # results in /agentops-discover, judges the fit from both.
-        contains=component_counts(best.entry),
+        contains=component_counts(best.entry) if best.entry.components_read else None,
         component_names=[c.name for c in best.entry.components if c.kind in _NAMED_KINDS][
             :SHOWN_COMPONENTS
-        ],
+        ]
+        if best.entry.components_read
+        else None,
         plugin_id=best.id,
         explain=lines,
     )
