@@ -119,13 +119,17 @@ def plugins(
 
             snapshot_note(cat)
     if json_:
+        from agentops_lite.discovery.plugin_facts import MarketSources
+
+        with read_catalog() as cat:
+            sources = MarketSources.read(cat.conn)
         render.emit_json(
             {
                 "plugins": [
                     {
                         "plugin": r.name,
                         "marketplace": r.marketplace_key,
-                        "install": f"/plugin install {r.install_name}",
+                        "install": sources.recipe(r).model_dump(mode="json"),
                         "installed": r.installed,
                         "dedup_key": r.dedup_key,
                         **r.entry.model_dump(mode="json", exclude={"raw", "name"}),

@@ -248,7 +248,7 @@ def collect_components(
 def _merge(
     entry: PluginEntry, pj: PluginJson | None, comps: list[Component], probs: list[Problem]
 ) -> PluginEntry:
-    update: dict[str, Any] = {"components": tuple(comps)}
+    update: dict[str, Any] = {"components": tuple(comps), "components_read": True}
     extra = list(probs)
     if pj is not None:
         update["has_plugin_json"] = True

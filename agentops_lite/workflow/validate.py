@@ -152,8 +152,11 @@ def structure(wf: Workflow) -> list[Problem]:
             rid = rollback_id(step)
             _define(w, rid, f"{path}.rollback" + (".id" if step.rollback.id else ""))
             w.rollbacks.add(canon(rid))
-    if not wf.steps:
-        w.problems.append(_warn("steps", "the workflow has no steps", "empty"))
+    if not w.ids:
+        # Nothing would run: a run of it would "succeed" at once without doing anything.
+        w.problems.append(
+            _err("steps", "the workflow has nothing to run: no steps and no plugins", "empty")
+        )
     _seq(w, wf.steps, "steps")
     cyclic = _cycles(w)
     w.problems.extend(p for a, b, p in w.order if (a, b) not in cyclic)
