@@ -13,6 +13,7 @@ from agentops_lite.cli.common import (
     NeedsJsonOpt,
     UseOpt,
     catalog,
+    read_catalog,
     read_needs,
     split_use,
 )
@@ -121,7 +122,7 @@ def plan(
         from agentops_lite.errors import UsageError
 
         raise UsageError("give a GOAL, or its needs with --need / --needs-json")
-    with catalog() as cat:
+    with read_catalog() as cat:
         wf, picks = plan_goal(cat, goal or "", needs=given, use=split_use(use))
         cost = set_cost(cat, picks)
     doc = dump(wf)

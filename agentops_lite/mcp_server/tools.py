@@ -73,6 +73,9 @@ class RunStatusResult(BaseModel):
     workflow: str = Field(description="The workflow's name")
     status: RunStatus
     reason: str | None = None
+    rollback: dict[str, Any] | None = Field(
+        default=None, description="Declared rollback steps, the ones handed out, and why"
+    )
     inputs: dict[str, Any] = Field(description="The run's inputs")
     state: dict[str, Any] = Field(
         description="Step id -> status, output, artifacts, error, kind, times"

@@ -60,7 +60,9 @@ def plan_goal(
 
 
 def _slug(text: str, limit: int = 6) -> str:
-    words = _WORD.findall(text.lower())[:limit]
+    from agentops_lite.search.tokens import STOPWORDS
+
+    words = [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS][:limit]
     return "-".join(words)[:60].strip("-") or "step"
 
 

@@ -49,6 +49,9 @@ def test_claude_p_calls_the_search_tool_and_the_ranking_reaches_the_model(
 ) -> None:
     assert cli("marketplace", "add", str(FIXTURE_MARKET), "--json").exit_code == 0
     add_server(claude, isolated_home, tmp_path)
+    # Claude Code connects MCP servers in the background by default, so on a loaded machine
+    # the first turn can go out before the Python server has started: make it wait.
+    claude.extra_env["MCP_CONNECTION_NONBLOCKING"] = "false"
     query = {"query": "review my pull requests", "limit": 3}
     fake_anthropic.script = [[tool_use(SEARCH, query)], [text("Use pr-review-pro.")]]
     done = claude.prompt(

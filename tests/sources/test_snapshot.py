@@ -19,6 +19,7 @@ from tests.snapshot_fixtures import COMMIT, build_from
 
 SCRIPT = REPO / "scripts" / "build_snapshot.py"
 PLUGIN_KEYS = {
+    "components_read",
     "name",
     "index",
     "description",
