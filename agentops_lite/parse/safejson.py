@@ -28,6 +28,42 @@ def _problem(code: str, message: str, path: str = "") -> Problem:
     return Problem(severity="error", path=path, message=message, code=code)
 
 
+# "\ud800" is valid JSON but decodes to a lone surrogate, which is no text: SQLite, UTF-8
+# output and files all refuse it ("internal error" on store, found by the fuzz harness).
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _clean(text: str) -> str:
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def _without_lone_surrogates(value: Any) -> Any:
+    """`value` with every lone surrogate in its strings (keys too) replaced by U+FFFD.
+    Pairs were already joined by the decoder, so any surrogate left is a lone one."""
+    if isinstance(value, str):
+        return _clean(value)
+    root: list[Any] = [value]
+    stack: list[Any] = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            for i, item in enumerate(node):
+                if isinstance(item, str):
+                    node[i] = _clean(item)
+                elif isinstance(item, (list, dict)):
+                    stack.append(item)
+        else:
+            for key in list(node):
+                item = node.pop(key)
+                if isinstance(item, str):
+                    item = _clean(item)
+                elif isinstance(item, (list, dict)):
+                    stack.append(item)
+                node[_clean(key)] = item
+    return root[0]
+
+
 def too_deep(value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
     """True when `value` nests more than `limit` arrays/objects (walked without recursion)."""
     stack: list[tuple[Any, int]] = [(value, 1)]
@@ -63,6 +99,8 @@ def load_json(data: bytes, *, max_bytes: int = MAX_MANIFEST_BYTES) -> tuple[Any,
         value = json.loads(text)
         if too_deep(value):
             raise RecursionError
+        if _SURROGATE_ESCAPE.search(text):
+            value = _without_lone_surrogates(value)
         return value, None
     except RecursionError:
         # The C decoder stops at the interpreter's recursion limit, in linear time.
@@ -146,6 +184,8 @@ def load_json_isolating(
         if not ok:
             deep.add(i)
     top[key] = items
+    if _SURROGATE_ESCAPE.search(decoded):
+        top = _without_lone_surrogates(top)
     return top, None, frozenset(deep)
 
 
