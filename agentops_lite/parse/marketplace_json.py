@@ -18,7 +18,7 @@ from agentops_lite.parse.names import (
     reserved_plugin_name,
 )
 from agentops_lite.parse.plugin_source import parse_source
-from agentops_lite.parse.safejson import load_json
+from agentops_lite.parse.safejson import load_json_isolating
 
 MAX_PLUGINS = 20_000  # entries beyond this are ignored with an error
 
@@ -83,14 +83,17 @@ KNOWN_ENTRY_KEYS = frozenset(
 
 def parse_marketplace(data: bytes, *, repo: str | None = None) -> MarketplaceManifest:
     """Parse marketplace.json bytes. Never raises: unreadable input gives a problem."""
-    value, problem = load_json(data)
+    value, problem, too_deep = load_json_isolating(data, "plugins")
     if problem is not None:
         return MarketplaceManifest(problems=(problem,))
-    return parse_marketplace_value(value, repo=repo)
+    return parse_marketplace_value(value, repo=repo, too_deep=too_deep)
 
 
-def parse_marketplace_value(value: Any, *, repo: str | None = None) -> MarketplaceManifest:
-    """Parse an already-decoded marketplace document."""
+def parse_marketplace_value(
+    value: Any, *, repo: str | None = None, too_deep: frozenset[int] = frozenset()
+) -> MarketplaceManifest:
+    """Parse an already-decoded marketplace document; `too_deep`: plugins[] indexes that were
+    nested too deeply to decode (each is an error on that entry alone)."""
     problems: list[Problem] = []
     if (
         isinstance(value, dict)
@@ -148,6 +151,11 @@ def parse_marketplace_value(value: Any, *, repo: str | None = None) -> Marketpla
         # Claude Code lets a marketplace under an official name use Anthropic-like plugin names.
         official = (name or "").lower() in RESERVED_MARKETPLACE_NAMES
         for i, raw in enumerate(plugins[:MAX_PLUGINS]):
+            if i in too_deep:
+                problems.append(
+                    err(f"plugins[{i}]", "entry-too-deep", "entry nested too deeply to read")
+                )
+                continue
             entry, entry_problems = parse_entry(raw, i, plugin_root, official=official)
             if entry is None:
                 problems.extend(entry_problems)

@@ -35,7 +35,7 @@ def _warn(path: str, code: str, message: str) -> Problem:
 def _relative(text: str, path: str, plugin_root: str | None) -> tuple[PluginSource, list[Problem]]:
     problems: list[Problem] = []
     raw = text
-    if (issue := path_issue(text) or (plugin_root and path_issue(plugin_root))) is not None:
+    if (issue := path_issue(text)) is not None:
         problems.append(_err(path, "source-bad-path", f"source {shown(raw)!r}: {issue}"))
         return PluginSource(kind="unknown", raw=raw), problems
     parts = text.replace("\\", "/").split("/")
@@ -51,6 +51,9 @@ def _relative(text: str, path: str, plugin_root: str | None) -> tuple[PluginSour
         rel = "/".join(p for p in text[2:].split("/") if p not in ("", "."))
         return PluginSource(kind="relative", path=rel, raw=raw), problems
     if plugin_root is not None and "/" not in text.strip("/"):
+        if (issue := path_issue(plugin_root)) is not None:
+            problems.append(_err(path, "source-bad-path", f"metadata.pluginRoot: {issue}"))
+            return PluginSource(kind="unknown", raw=raw), problems
         # A bare name resolves under metadata.pluginRoot (Claude Code 2.1.239+).
         root = "/".join(p for p in plugin_root.replace("\\", "/").split("/") if p not in ("", "."))
         rel = f"{root}/{text.strip('/')}" if root else text.strip("/")

@@ -58,6 +58,13 @@ def store_result(
     except NotFoundError:
         # Another process removed it meanwhile: that one outcome fails, the refresh goes on.
         return outcome_of(record, "error", "removed from the catalog during the refresh")
+    except AgentOpsError:
+        raise  # the catalog itself is failing (busy, unwritable): every store would
+    except Exception as exc:  # noqa: BLE001 - data one marketplace sent that could not be stored
+        # The transaction rolled back, so its previous data stands; the others still load.
+        message = f"could not store it: {type(exc).__name__}: {exc}"[:300]
+        catalog.mark_failed(record.id, message)
+        return outcome_of(record, "error", message)
 
 
 def reindex_if_marked(catalog: Catalog) -> bool:

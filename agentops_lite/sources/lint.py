@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from agentops_lite.errors import UsageError
+from agentops_lite.errors import SourceError, UsageError
 from agentops_lite.models import Problem
 
 
@@ -51,7 +51,10 @@ def validate_path(path: Path) -> ValidationReport:
     if not path.exists():
         raise UsageError(f"{path} does not exist")
     if path.is_file() or (path / MANIFEST_REL).is_file():
-        result = load_local(path)
+        try:
+            result = load_local(path)
+        except SourceError as exc:  # unreadable, or a manifest symlinked out: bad input
+            raise UsageError(exc.message, hint=exc.hint) from exc
         m = result.manifest
         located = [LocatedProblem(plugin=name, **p.model_dump()) for name, p in m.all_problems()]
         return _report(path, "marketplace", m.name, len(m.plugins), located)
@@ -64,10 +67,9 @@ def validate_path(path: Path) -> ValidationReport:
         problems: list[Problem] = []
         name = path.name
         raw: dict[str, object] = {}
-        if plugin_json.is_file():
-            pj = parse_plugin_json(
-                plugin_json.read_bytes()[: 1024 * 1024 + 1], ".claude-plugin/plugin.json"
-            )
+        data = tree.read_bytes(".claude-plugin/plugin.json", 1024 * 1024 + 1)
+        if data is not None:  # through the tree: a plugin.json linked out of it is not read
+            pj = parse_plugin_json(data, ".claude-plugin/plugin.json")
             problems.extend(pj.problems)
             name = pj.name or name
             raw = pj.raw

@@ -75,7 +75,7 @@ class LocalTree:
         if target in self._listing:
             return self._listing[target]
         try:
-            names: list[str] | None = sorted(os.listdir(target))
+            names: list[str] | None = sorted(n for n in os.listdir(target) if _is_text(n))
         except (OSError, ValueError):  # missing, not a directory, a name the OS refuses
             names = None
         self._listing[target] = names
@@ -93,6 +93,16 @@ def _inside_root(root: Path, manifest: Path) -> tuple[Path, Path]:
             hint="copy the manifest into the folder instead of linking it",
         )
     return root, manifest
+
+
+def _is_text(name: str) -> bool:
+    """False for a file name that is not UTF-8 (os.listdir hands its bytes back as lone
+    surrogates, which no database or terminal takes): such a file is skipped."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def find_manifest(path: Path) -> tuple[Path, Path]:

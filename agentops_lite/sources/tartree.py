@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from agentops_lite.errors import SourceError
+from agentops_lite.parse.safepath import path_issue
 
 # Enrichment reads JSON manifests (<= 1 MiB) and Markdown frontmatter (<= 64 KiB); keeping just
 # those heads bounds memory however big the files in the repository are.
@@ -68,7 +69,11 @@ def _norm(path: str) -> str:
 
 def _safe_name(name: str) -> str | None:
     """The member path without GitHub's `owner-repo-sha/` prefix, or None if it is unsafe."""
-    if name.startswith("/") or "\\" in name or "\x00" in name:
+    if name.startswith("/") or "\\" in name or path_issue(name) is not None:
+        return None
+    try:
+        name.encode("utf-8")  # tarfile hands non-UTF-8 bytes back as lone surrogates
+    except UnicodeEncodeError:
         return None
     parts = [p for p in name.split("/") if p not in ("", ".")]
     if ".." in parts or not parts:

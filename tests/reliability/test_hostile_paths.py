@@ -163,3 +163,22 @@ def test_manifest_symlink_inside_the_folder_is_followed(tmp_path: Path) -> None:
     real.write_text(json.dumps({"name": "inside", "owner": {"name": "x"}, "plugins": []}))
     os.symlink(real, root / ".claude-plugin" / "marketplace.json")
     assert load_local(root).manifest.name == "inside"
+
+
+def test_validate_refuses_links_out_of_the_folder(
+    cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    secret = tmp_path / "outside.json"
+    secret.write_text(json.dumps({"name": "OUTSIDE-SECRET", "owner": {"name": "x"}, "plugins": []}))
+    market = tmp_path / "market"
+    (market / ".claude-plugin").mkdir(parents=True)
+    os.symlink(secret, market / ".claude-plugin" / "marketplace.json")
+    result = cli("validate", str(market), "--json")
+    assert result.exit_code == 2, result.stdout + result.stderr
+    assert "OUTSIDE-SECRET" not in result.stdout + result.stderr
+    plugin = tmp_path / "plugin"
+    (plugin / ".claude-plugin").mkdir(parents=True)
+    (plugin / "commands").mkdir()
+    os.symlink(secret, plugin / ".claude-plugin" / "plugin.json")
+    result = cli("validate", str(plugin), "--json")
+    assert "OUTSIDE-SECRET" not in result.stdout + result.stderr

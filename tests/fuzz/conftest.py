@@ -1,0 +1,7 @@
+"""The fuzz harness shares the crawler tests' loopback fake GitHub."""
+
+from __future__ import annotations
+
+from tests.sources.conftest import fake
+
+__all__ = ["fake"]
