@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Severity = Literal["error", "warning"]
 SourceKind = Literal[
@@ -90,9 +90,24 @@ class PluginEntry(_Frozen):
     source: PluginSource
     strict: bool | None = None
     components: tuple[Component, ...] = ()
+    components_read: bool = Field(
+        default=False,
+        description="Its files were read (so `components` is what it ships, even when empty); "
+        "false: never read, what it ships is unknown",
+    )
     has_plugin_json: bool = False
     problems: tuple[Problem, ...] = ()
     raw: dict[str, Any] = Field(default_factory=dict, description="The entry exactly as written")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_before_the_flag(cls, data: Any) -> Any:
+        # Entries stored before `components_read` existed: only a read entry can have
+        # components or a plugin.json, so those say it was read.
+        if isinstance(data, dict) and "components_read" not in data:
+            read = bool(data.get("components")) or bool(data.get("has_plugin_json"))
+            data = {**data, "components_read": read}
+        return data
 
     @property
     def has_errors(self) -> bool:

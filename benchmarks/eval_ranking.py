@@ -51,25 +51,82 @@ def run_discover(cat: Any, queries: list[dict[str, Any]]) -> tuple[Run, list[flo
     return runs, times
 
 
+# The dev multi-need queries' needs as a person would phrase them (the Claude-in-the-loop
+# path: Claude splits the goal and passes --need), written from the query text alone.
+PERSON_NEEDS: dict[str, list[str]] = {
+    "d51": ["containerize the web app with docker", "test the web app", "set up ci/cd",
+            "deploy the container to kubernetes"],
+    "d52": ["run the checks in parallel as a team of agents", "security scan of the repo",
+            "performance review", "code quality review"],
+    "d53": ["run the tests", "debug the failing tests", "fix the failures",
+            "deploy when the tests pass"],
+    "d54": ["design a REST API", "implement the API endpoints", "document the API"],
+    "d55": ["provision cloud infrastructure with terraform", "deploy to kubernetes",
+            "add monitoring and observability"],
+    "d56": ["scrape product data from websites", "store the data in a database",
+            "chart the data"],
+    "d57": ["audit a solidity smart contract for security", "write tests for the contract",
+            "deploy the contract", "verify the deployed contract"],
+    "d58": ["write a feature spec", "implement it test-first (tdd)", "review the pull request",
+            "commit and open the pull request"],
+    "d59": ["train a machine learning model", "track ml experiments",
+            "serve the model behind an API"],
+    "d60": ["draft a marketing campaign", "write and send the email campaign",
+            "schedule social media posts"],
+}  # fmt: skip
+
+
 def add_workflows(
-    cat: Any, queries: list[dict[str, Any]], runs: Run, names: set[str]
-) -> dict[str, float]:
-    """Plan a workflow for each multi-need query (`workflow plan`), hand its plugins to score.py
-    as the run's "workflow" (scored as combo coverage); returns the share of picks graded >= 2."""
+    cat: Any, queries: list[dict[str, Any]], runs: Run, names: set[str], *, person: bool = False
+) -> dict[str, dict[str, float]]:
+    """Plan a workflow for each multi-need query (`workflow plan QUERY`, or with the needs
+    of PERSON_NEEDS as --need), hand its plugins to score.py as the run's "workflow" (scored as
+    combo coverage); returns per query: precision (share of used plugins graded >= 2), order
+    (pairwise agreement with the combo's order) and repeated (share of steps whose
+    instructions repeat the whole goal)."""
+    from agentops_lite.discovery.needs import needs_from_texts
     from agentops_lite.workflow.model import iter_steps
     from agentops_lite.workflow.planner import plan
 
-    precision: dict[str, float] = {}
+    out: dict[str, dict[str, float]] = {}
     for q in queries:
         if not q.get("combo"):
             continue
-        used = [s for _, _, s in iter_steps(plan(cat, q["query"]).steps, "steps") if s.plugin]
+        given = needs_from_texts(PERSON_NEEDS[q["id"]]) if person else None
+        wf = plan(cat, q["query"], needs=given)
+        steps = [s for _, _, s in iter_steps(wf.steps, "steps")]
+        used = [s for s in steps if s.plugin]
         runs[q["id"]]["workflow"] = [
             {"plugin": s.plugin, "marketplace": s.marketplace or ""} for s in used
         ]
         grades = [_grade(q, s.marketplace or "", s.plugin or "", names) for s in used]
-        precision[q["id"]] = sum(g >= 2 for g in grades) / len(grades) if grades else 0.0
-    return precision
+        combo = [k.split("/", 1)[1].lower() for k in q["combo"]]
+        order = [combo.index(p) for p in dict.fromkeys((s.plugin or "").lower() for s in used)
+                 if p in combo]  # fmt: skip
+        pairs = [(a, b) for i, a in enumerate(order) for b in order[i + 1 :]]
+        goal = q["query"].lower()
+        out[q["id"]] = {
+            "precision": sum(g >= 2 for g in grades) / len(grades) if grades else 0.0,
+            "order": sum(a < b for a, b in pairs) / len(pairs) if pairs else 1.0,
+            "repeated": sum(goal in (s.instructions or "").lower() for s in steps) / len(steps)
+            if steps
+            else 0.0,
+        }
+    return out
+
+
+def _plan_summary(scored: dict[str, Any], per: dict[str, dict[str, float]]) -> dict[str, Any]:
+    def mean(key: str) -> float:
+        return round(sum(v[key] for v in per.values()) / len(per), 4) if per else 0.0
+
+    multi = scored["by_kind"].get("multi-need", {})
+    return {
+        "queries": len(per),
+        "coverage": multi.get("combo_coverage", 0.0),
+        "precision": mean("precision"),
+        "order": mean("order"),
+        "repeated": mean("repeated"),
+    }
 
 
 def _grade(q: dict[str, Any], marketplace: str, plugin: str, names: set[str]) -> int:
@@ -131,23 +188,29 @@ def main() -> int:
     try:
         records = cat.plugins()
         ours, times = run_discover(cat, queries)
-        precision = add_workflows(cat, queries, ours, names)
+        plans = add_workflows(cat, queries, ours, names)
+        person_runs: Run = {k: dict(v) for k, v in ours.items()}
+        person = add_workflows(cat, queries, person_runs, names, person=True)
         results = {
             "discover": score_runs(queries, ours, names),
             "substring+stars": score_runs(queries, run_substring(records, queries), names),
             "wratio": score_runs(queries, run_wratio(records, queries), names),
         }
+        with_needs = score_runs(queries, person_runs, names)
     finally:
         cat.close()
     if a.run_out:
         Path(a.run_out).write_text("".join(json.dumps(r) + "\n" for r in ours.values()))
+    planning = {
+        "goal": _plan_summary(results["discover"], plans),
+        "needs": _plan_summary(with_needs, person),
+    }
     if a.json:
-        print(
-            json.dumps(
-                {k: {"overall": v["overall"], "by_kind": v["by_kind"]} for k, v in results.items()},
-                indent=1,
-            )
-        )
+        doc: dict[str, Any] = {
+            k: {"overall": v["overall"], "by_kind": v["by_kind"]} for k, v in results.items()
+        }
+        doc["planning"] = planning
+        print(json.dumps(doc, indent=1))
         return 0
     metrics = ("ndcg@5", "ndcg@10", "mrr", "recall@10")
     print(f"{len(queries)} queries, {len(records)} listings")
@@ -160,12 +223,12 @@ def main() -> int:
     print("discover by kind:")
     for kind, m in sorted(results["discover"]["by_kind"].items()):
         print(f"  {kind:<11}" + "".join(f"{m[k]:>11.3f}" for k in metrics))
-    multi = results["discover"]["by_kind"].get("multi-need", {})
-    if precision:
-        share = sum(precision.values()) / len(precision)
+    for label, key in (("workflow plan GOAL", "goal"), ("workflow plan --need ...", "needs")):
+        s = planning[key]
         print(
-            f"workflow plan on {len(precision)} multi-need queries: combo coverage "
-            f"{multi.get('combo_coverage', 0):.3f}, picks graded >= 2: {share:.3f}"
+            f"{label:<24} on {s['queries']} multi-need queries: combo coverage "
+            f"{s['coverage']:.3f}, precision {s['precision']:.3f}, order {s['order']:.3f}, "
+            f"steps repeating the goal {s['repeated']:.3f}"
         )
     times.sort()
     print(f"discover latency on the corpus: p50 {times[len(times) // 2] * 1000:.1f} ms")

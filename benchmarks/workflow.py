@@ -1,6 +1,7 @@
 """Benchmark: validate and plan a 1,000-step workflow; `run next` + `run record` through the CLI.
 
     .venv/bin/python benchmarks/workflow.py [--rounds 20]
+    .venv/bin/python benchmarks/workflow.py --scale 10000,100000,1000000  # validation only
 
 Uses a throw-away AGENTOPS_HOME; with the shared corpus present, validation also checks every
 plugin against the full corpus catalog and `plan()` runs on it.
@@ -68,10 +69,27 @@ def timed(fn: Any, repeat: int = 5) -> float:
     return statistics.median(times) * 1000
 
 
+def scale(sizes: list[int]) -> None:
+    """Validation time against workflow size: it should grow linearly (issue 16)."""
+    from agentops_lite.workflow.validate import check
+
+    for n in sizes:
+        doc = generated(n)
+        started = time.perf_counter()
+        report = check(doc)
+        took = time.perf_counter() - started
+        assert report.ok, report.problems[:3]
+        print(f"validate {report.steps:>9,} steps: {took:8.2f} s  ({took / n * 1e6:.1f} us/step)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--scale", help="comma-separated step counts: time validation only")
     args = parser.parse_args()
+    if args.scale:
+        scale([int(n) for n in args.scale.split(",")])
+        return
     home = Path(tempfile.mkdtemp(prefix="agentops-bench-"))
     os.environ["AGENTOPS_HOME"] = str(home)
     from agentops_lite.catalog.store import Catalog

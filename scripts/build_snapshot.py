@@ -61,6 +61,16 @@ def default_date(inputs: list[Path], metas: list[dict[str, Any]]) -> str:
     return max((d for d in dates if d), default="1970-01-01")
 
 
+def _unread_when_capped(result: Any) -> Any:
+    """A capped folder kept the manifests but dropped component files: a plugin with none
+    found was not read (unknown), which is not the same as shipping nothing."""
+    m = result.manifest
+    plugins = tuple(
+        e if e.components else e.model_copy(update={"components_read": False}) for e in m.plugins
+    )
+    return result.model_copy(update={"manifest": m.model_copy(update={"plugins": plugins})})
+
+
 def build(inputs: list[Path], *, when: str | None, all_repos: bool) -> tuple[bytes, list[str]]:
     wanted = {r.lower() for r in DEFAULT_REPOS}
     chosen: list[tuple[Path, dict[str, Any]]] = []
@@ -79,6 +89,8 @@ def build(inputs: list[Path], *, when: str | None, all_repos: bool) -> tuple[byt
     for folder, meta in chosen:
         manifest_path = meta.get("marketplace_path") or ".claude-plugin/marketplace.json"
         result = load_local(folder / manifest_path, repo=meta["repo"], repo_root=folder)
+        if meta.get("capped"):
+            result = _unread_when_capped(result)
         if isinstance(meta.get("metrics"), dict):
             from agentops_lite.models import RepoMetrics
 

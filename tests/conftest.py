@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-pytest_plugins = ["tests.claude_fixtures"]
+pytest_plugins = ["tests.claude_fixtures", "tests.snapshot_fixtures"]
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("AGENTOPS_SHARED", REPO.parent / "shared"))
@@ -78,7 +78,7 @@ def cli() -> Callable[..., Result]:
 
     runner = CliRunner()
 
-    def run(*args: str) -> Result:
+    def run(*args: str, input: str | None = None) -> Result:
         render.reset_consoles()
 
         def entry() -> None:
@@ -88,7 +88,7 @@ def cli() -> Callable[..., Result]:
 
         shim = typer.Typer()
         shim.command()(entry)
-        return runner.invoke(shim, [], catch_exceptions=False)
+        return runner.invoke(shim, [], input=input, catch_exceptions=False)
 
     return run
 

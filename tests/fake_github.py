@@ -91,7 +91,8 @@ class Fault:
 
     kinds: error (status, default 500), hang (sleep `seconds`), rate-limit (403, remaining 0, reset
     in `seconds`), retry-after (429 + Retry-After `seconds`), not-found, malformed-json,
-    oversize (`size` bytes; `declared` says whether Content-Length announces it), redirect-loop.
+    oversize (`size` bytes; `declared` says whether Content-Length announces it), redirect-loop,
+    body (200 with `body` as it is: garbage, or a tarball cut short with a matching length).
     """
 
     kind: str
@@ -100,6 +101,7 @@ class Fault:
     seconds: float = 30.0
     size: int = 64 * 1024 * 1024
     declared: bool = True
+    body: bytes = b""
     hits: int = 0
 
 
@@ -627,6 +629,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(302, b"", {"Location": urlsplit(self.path).path})
         if k == "oversize":
             return self._oversize(fault)
+        if k == "body":
+            return self._send(200, fault.body, {"Content-Type": "application/x-gzip"})
         raise ValueError(f"unknown fault {k}")
 
     def _oversize(self, fault: Fault) -> None:

@@ -9,6 +9,10 @@ import typer
 
 from agentops_lite.cli.common import JsonOpt, catalog, progress_bar, read_catalog
 
+# Seconds for a whole `refresh`. A full crawl of the defaults takes well under a minute; one
+# hanging host used to cost 125-248 s (read timeout x retries per request).
+DEFAULT_REFRESH_TIMEOUT = 300.0
+
 
 def refresh(
     names: Annotated[
@@ -22,6 +26,16 @@ def refresh(
     concurrency: Annotated[
         int, typer.Option("--concurrency", min=1, max=64, metavar="N", help="Parallel requests.")
     ] = 16,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            "--timeout",
+            min=1,
+            metavar="SECONDS",
+            help="Deadline for the whole refresh; sources still loading then are reported as "
+            "timed out and keep their data.",
+        ),
+    ] = DEFAULT_REFRESH_TIMEOUT,
     json_: JsonOpt = False,
 ) -> None:
     """Reload marketplaces from their sources; failures keep the previous data.
@@ -32,6 +46,9 @@ def refresh(
 
     With no names and not --offline, also reads the install counts Claude Code knows, when
     `claude` is on PATH.
+
+    The whole refresh has one deadline (--timeout, 300 s by default): a hanging host costs at
+    most that, and sources still loading then count as failed (timed out), their data kept.
 
     Exit code 3 when some sources failed and others succeeded.
 
@@ -46,7 +63,12 @@ def refresh(
 
     with catalog() as cat, progress_bar("refreshing", not json_) as bar:
         report, kept_snapshot = refresh_catalog(
-            cat, names or (), offline=offline, concurrency=concurrency, progress=bar
+            cat,
+            names or (),
+            offline=offline,
+            concurrency=concurrency,
+            progress=bar,
+            timeout=timeout,
         )
         if not names and not offline:  # counts cover the whole catalog; `claude` may be slow
             report = report.model_copy(update={"install_counts": import_install_counts(cat)})
@@ -97,13 +119,17 @@ def plugins(
 
             snapshot_note(cat)
     if json_:
+        from agentops_lite.discovery.plugin_facts import MarketSources
+
+        with read_catalog() as cat:
+            sources = MarketSources.read(cat.conn)
         render.emit_json(
             {
                 "plugins": [
                     {
                         "plugin": r.name,
                         "marketplace": r.marketplace_key,
-                        "install": f"/plugin install {r.install_name}",
+                        "install": sources.recipe(r).model_dump(mode="json"),
                         "installed": r.installed,
                         "dedup_key": r.dedup_key,
                         **r.entry.model_dump(mode="json", exclude={"raw", "name"}),

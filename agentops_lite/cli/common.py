@@ -11,6 +11,7 @@ import typer
 
 if TYPE_CHECKING:
     from agentops_lite.catalog.store import Catalog
+    from agentops_lite.discovery.goal import Need
     from agentops_lite.workflow.model import Workflow
 
 JsonOpt = Annotated[
@@ -139,3 +140,53 @@ def load_checked(path: Path, cat: Catalog | None) -> Workflow:
             f"agentops-lite workflow validate {path}"
         )
     return workflow
+
+
+def split_use(use: list[str] | None) -> list[str]:
+    return [u.strip() for item in use or [] for u in item.split(",") if u.strip()]
+
+
+def read_needs(need: list[str] | None, needs_json: Path | None) -> list[Need] | None:
+    """Needs from --need and/or --needs-json (a JSON list of strings; - reads stdin)."""
+    import json
+    import sys
+
+    from agentops_lite.discovery.needs import needs_from_texts
+    from agentops_lite.errors import UsageError
+
+    texts: list[str] = list(need or [])
+    if needs_json is not None:
+        try:
+            raw = sys.stdin.read() if str(needs_json) == "-" else needs_json.read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"--needs-json: cannot read {needs_json}: {exc}") from exc
+        try:
+            data = json.loads(raw)
+        except ValueError as exc:
+            raise UsageError(f"--needs-json: not JSON ({exc})") from exc
+        if not isinstance(data, list) or not all(isinstance(x, str) for x in data):
+            raise UsageError("--needs-json: expected a JSON list of strings")
+        texts += data
+    if need is None and needs_json is None:
+        return None
+    return needs_from_texts(texts)
+
+
+NeedOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--need", metavar="TEXT", help="One need of the goal, in order (repeat); skips parsing"
+    ),
+]
+NeedsJsonOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--needs-json", metavar="FILE", help="The needs as a JSON list of strings (- for stdin)"
+    ),
+]
+UseOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--use", metavar="PLUGIN[,PLUGIN…]", help="Plugins to use (NAME or NAME@MARKETPLACE)"
+    ),
+]

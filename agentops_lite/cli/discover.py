@@ -6,7 +6,17 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from agentops_lite.cli.common import JsonOpt, progress_bar, read_catalog, snapshot_note
+from agentops_lite.cli.common import (
+    JsonOpt,
+    NeedOpt,
+    NeedsJsonOpt,
+    UseOpt,
+    progress_bar,
+    read_catalog,
+    read_needs,
+    snapshot_note,
+    split_use,
+)
 
 if TYPE_CHECKING:
     from agentops_lite.catalog.store import Catalog
@@ -203,21 +213,32 @@ def similar(
 
 def prime(
     intent: Annotated[
-        str, typer.Argument(metavar="INTENT", help="What you are about to do, in your own words")
-    ],
+        str | None,
+        typer.Argument(metavar="GOAL", help="What you are about to do, in your own words"),
+    ] = None,
+    need: NeedOpt = None,
+    needs_json: NeedsJsonOpt = None,
+    use: UseOpt = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Assemble a kit for a task: primary picks, one plugin per other stage, an order.
+    """Assemble a kit for a goal: one fitting plugin per need, in your order, plus the
+    lifecycle view (primary picks, one plugin per other stage).
 
     Examples:
-      agentops-lite prime "build, test and deploy a containerized web app"
-      agentops-lite prime "audit a smart contract then deploy it" --json
+      agentops-lite prime "build a SaaS with Next.js, Stripe payments and Postgres, then deploy it"
+      agentops-lite prime --need "audit a smart contract" --need "deploy it" --json
     """
     from agentops_lite.cli import render
     from agentops_lite.discovery.prime import prime as run
+    from agentops_lite.errors import UsageError
 
+    given = read_needs(need, needs_json)
+    if not given and not (intent or "").strip():
+        raise UsageError(
+            "the query is empty", hint="give a GOAL, or its needs with --need / --needs-json"
+        )
     with read_catalog() as cat:
-        result = run(cat, intent)
+        result = run(cat, intent or "", needs=given, use=split_use(use))
     if json_:
         render.emit_json(result)
         return

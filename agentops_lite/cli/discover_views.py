@@ -11,12 +11,73 @@ from agentops_lite.cli.render import note, out, safe_text, table, untrusted
 
 if TYPE_CHECKING:
     from agentops_lite.discovery.compare import CompareResult, PluginDetails
+    from agentops_lite.discovery.plugin_facts import InstallRecipe
     from agentops_lite.discovery.prime import PrimeResult
     from agentops_lite.discovery.rank import DiscoverResult, Hit
 
 
 def _date(value: object) -> str:
     return str(value)[:10] if value else "—"
+
+
+# Below this many columns for the description the table would squeeze or wrap the names, so
+# results are printed as a stacked list instead.
+_MIN_DESCRIPTION = 24
+# Table chrome for 6 columns (borders and padding) plus the #, score, stars and updated columns.
+_TABLE_FIXED = 7 + 2 * 6 + 2 + 5 + 5 + 10
+
+
+def _label(h: Hit) -> str:
+    return f"{h.plugin}@{h.marketplace}"
+
+
+def _tags(h: Hit) -> Text:
+    tags = Text()
+    if h.flags:
+        tags.append("[" + ", ".join(h.flags) + "]", style="yellow")
+    if h.also_in:
+        tags.append((" " if h.flags else "") + f"+{len(h.also_in)} more", style="dim")
+    return tags
+
+
+def _line(text: Text, indent: str = "") -> None:
+    # soft_wrap: a command or a name is never broken over lines, whatever the width: a wrapped
+    # `/plugin install` line cannot be pasted.
+    out().print(Text(indent) + text, soft_wrap=True)
+
+
+def install_block(recipes: Sequence[InstallRecipe], header: bool = True) -> None:
+    """The install lines of these results: each marketplace's add step once, then its installs;
+    a shared marketplace name is said so, with the one-step form that names the source."""
+    by_add: dict[str, dict[str, None]] = {}
+    shared: dict[str, list[InstallRecipe]] = {}
+    for r in recipes:
+        by_add.setdefault(r.marketplace_add, {})[r.command] = None
+        if r.name_shared_with:
+            shared.setdefault(r.marketplace_add, []).append(r)
+    if header:
+        out().print(Text("to install, in Claude Code:", style="bold"))
+        for add, commands in by_add.items():
+            _line(untrusted(add), "  ")
+            for command in commands:
+                _line(untrusted(command), "  ")
+    for group in shared.values():
+        first = group[0]
+        name = first.command.rpartition("@")[2]
+        others = first.name_shared_with
+        listed = ", ".join(others[:3]) + (" …" if len(others) > 3 else "")
+        out().print(
+            Text("note: ", style="yellow")
+            + untrusted(
+                f"{len(others)} other marketplace(s) also declare the name {name} ({listed}). "
+                f"If one of them is added already, `/plugin install …@{name}` installs from it. "
+                f"From a shell, this installs from {first.marketplace_add.split()[-1]} or refuses "
+                f"(then `/plugin marketplace remove {name}` first):",
+                600,
+            )
+        )
+        for step in dict.fromkeys(r.one_step for r in group):
+            _line(untrusted(step), "  ")
 
 
 def discover_table(result: DiscoverResult, explain: bool, filters: Sequence[str] = ()) -> None:
@@ -28,56 +89,20 @@ def discover_table(result: DiscoverResult, explain: bool, filters: Sequence[str]
         out().print(message)
         if info.plugins == 0:
             note("the catalog is empty: try `agentops-lite marketplace add OWNER/REPO`")
+        elif result.missing:
+            note(result.missing)
         elif filters:
             note("try without the filters; `marketplace import-claude` updates what is installed")
         return
-    # The install command is the thing people copy, so it is never cut: a wide terminal gets it
-    # as a column, a narrow one as lines under the table. The description takes what is left
-    # (one line, cut with …).
-    widest = min(48, max(len(f"{h.plugin}@{h.marketplace}") for h in result.results))
-    longest_install = max(len(h.install) for h in result.results)
     width = out().width
-    fixed = 2 + widest + 5 + 5 + 10 + 3 * 6 + 1
-    with_install = width - fixed - longest_install - 3 >= 30
-    columns = ["#", "plugin@marketplace", "score", "stars", "updated", "description"]
-    t = table(*columns, *(["install"] if with_install else []))
-    desc_chars = max(16, width - fixed - (longest_install + 3 if with_install else 0))
-    for i, h in enumerate(result.results, 1):
-        name = untrusted(f"{h.plugin}@{h.marketplace}", 48, style="bold")
-        if h.flags:
-            name.append(Text(" [" + ", ".join(h.flags) + "]", style="yellow"))
-        if h.also_in:
-            name.append(Text(f" (+{len(h.also_in)} more)", style="dim"))
-        cells: list[Text | str] = [
-            str(i),
-            name,
-            f"{h.score:.2f}",
-            "—" if h.stars is None else str(h.stars),
-            _date(h.pushed_at),
-            untrusted(h.description or "", desc_chars),
-        ]
-        t.add_row(*cells, *([untrusted(h.install)] if with_install else []))
-    out().print(t)
-    if not with_install:
-        for i, h in enumerate(result.results, 1):
-            out().print(Text(f"{i:>2}. ") + untrusted(h.install))
+    names = max(max(len(_label(h)), len(_tags(h))) for h in result.results)
+    if width - _TABLE_FIXED - min(48, names) >= _MIN_DESCRIPTION:
+        _results_table(result, width - _TABLE_FIXED - min(48, names))
+        install_block([h.install for h in result.results])
+    else:
+        _stacked(result, width)
     if explain:
-        for i, h in enumerate(result.results, 1):
-            out().print(Text(f"{i}. ") + untrusted(f"{h.plugin}@{h.marketplace}", style="bold"))
-            comp = h.components
-            parts = [f"relevance {comp.relevance:.2f}"] + [
-                f"{k} {'—' if v is None else f'{v:.2f}'}"
-                for k, v in (
-                    ("stars", comp.stars),
-                    ("recency", comp.recency),
-                    ("installs", comp.installs),
-                )
-            ]
-            out().print(Text("   " + ", ".join(parts), style="dim"))
-            for line in h.explain or []:
-                out().print(Text("   ") + untrusted(line, 200))
-        read = "; ".join(f"{c.concept} → {', '.join(c.terms[:6])}" for c in result.interpretation)
-        out().print(Text("query read as: ", style="dim") + untrusted(read, 400))
+        _explain(result)
     info = result.catalog
     note(
         f"{len(result.results)} shown; catalog: {info.plugins} plugins in "
@@ -85,17 +110,93 @@ def discover_table(result: DiscoverResult, explain: bool, filters: Sequence[str]
     )
 
 
+def _stars(h: Hit) -> str:
+    return "—" if h.stars is None else str(h.stars)
+
+
+def _results_table(result: DiscoverResult, desc_chars: int) -> None:
+    t = table("#", "plugin@marketplace", "score", "stars", "updated", "description")
+    t.columns[1].no_wrap = True
+    t.columns[5].no_wrap = True
+    t.columns[5].overflow = "ellipsis"
+    for i, h in enumerate(result.results, 1):
+        name = untrusted(_label(h), 48, style="bold")
+        tags = _tags(h)
+        if tags:
+            name.append("\n").append_text(tags)
+        t.add_row(
+            str(i),
+            name,
+            f"{h.score:.2f}",
+            _stars(h),
+            _date(h.pushed_at),
+            untrusted(h.description or "", desc_chars),
+        )
+    out().print(t)
+
+
+def _stacked(result: DiscoverResult, width: int) -> None:
+    """One result per block: name and score, one line of description, its install lines."""
+    for i, h in enumerate(result.results, 1):
+        head = Text(f"{i:>2}. ") + untrusted(_label(h), 48, style="bold")
+        head.append(f"  {h.score:.2f}")
+        tags = _tags(h)
+        if tags:
+            head.append(" ").append_text(tags)
+        _line(head)
+        facts = f"stars {_stars(h)}, updated {_date(h.pushed_at)}"
+        _line(Text(facts, style="dim"), "    ")
+        _line(untrusted(h.description or "(no description)", max(16, width - 4)), "    ")
+        _line(untrusted(h.install.marketplace_add), "    ")
+        _line(untrusted(h.install.command), "    ")
+    install_block([h.install for h in result.results], header=False)
+
+
+def _explain(result: DiscoverResult) -> None:
+    for i, h in enumerate(result.results, 1):
+        out().print(Text(f"{i}. ") + untrusted(_label(h), style="bold"))
+        comp = h.components
+        parts = [f"relevance {comp.relevance:.2f}"] + [
+            f"{k} {'—' if v is None else f'{v:.2f}'}"
+            for k, v in (
+                ("stars", comp.stars),
+                ("recency", comp.recency),
+                ("installs", comp.installs),
+            )
+        ]
+        out().print(Text("   " + ", ".join(parts), style="dim"))
+        for line in h.explain or []:
+            out().print(Text("   ") + untrusted(line, 200))
+    read = "; ".join(f"{c.concept} → {', '.join(c.terms[:6])}" for c in result.interpretation)
+    out().print(Text("query read as: ", style="dim") + untrusted(read, 400))
+
+
 def hits_table(hits: Sequence[Hit], title: str) -> None:
-    t = table("#", "plugin@marketplace", "score", "description", "install", title=title)
+    t = table("#", "plugin@marketplace", "score", "description", title=title)
+    t.columns[1].no_wrap = True
     for i, h in enumerate(hits, 1):
         t.add_row(
             str(i),
-            untrusted(f"{h.plugin}@{h.marketplace}", 48, style="bold"),
+            untrusted(_label(h), 48, style="bold"),
             f"{h.score:.2f}",
             untrusted(h.description or "", 70),
-            untrusted(h.install, 60),
         )
     out().print(t if hits else Text("nothing similar in the catalog"))
+    if hits:
+        install_block([h.install for h in hits])
+
+
+def _context(d: PluginDetails) -> str:
+    cost = d.context_cost
+    if cost.tokens is None:
+        return "not read (its files were never read)"
+    return f"{cost.chars} chars (~{cost.tokens} tokens)"
+
+
+def _kinds(d: PluginDetails) -> str:
+    if d.component_counts is None:
+        return "not read"
+    return ", ".join(f"{n} {k}" for k, n in sorted(d.component_counts.items())) or "none"
 
 
 def details_view(d: PluginDetails) -> None:
@@ -109,12 +210,12 @@ def details_view(d: PluginDetails) -> None:
         ("homepage", d.homepage),
         ("source", d.source),
         ("keywords", ", ".join(d.keywords)),
-        ("stars", d.stars),
+        ("stars", "unknown" if d.stars is None else d.stars),
         ("last push", _date(d.pushed_at)),
-        ("installs", d.installs),
+        ("installs", "unknown" if d.installs is None else d.installs),
         ("installed", "yes" if d.installed else "no"),
         ("flags", ", ".join(d.flags)),
-        ("always-on context", f"{d.context_cost.chars} chars (~{d.context_cost.tokens} tokens)"),
+        ("always-on context", _context(d)),
     ]
     for label, value in facts:
         if value not in (None, ""):
@@ -125,19 +226,22 @@ def details_view(d: PluginDetails) -> None:
             t.add_row(c.kind, untrusted(c.name, 60), untrusted(c.description or "", 80))
         out().print(t)
     out().print(Text("runs on your machine:", style="bold"))
-    if not d.runs_on_your_machine:
+    if d.runs_on_your_machine is None:
+        out().print(Text("  not read: its files were never read, so this is unknown"))
+    elif not d.runs_on_your_machine:
         out().print(Text("  nothing declared (no hooks, MCP or LSP servers)"))
-    for r in d.runs_on_your_machine:
+    for r in d.runs_on_your_machine or ():
         line = Text(f"  {r.kind:<5} ") + untrusted(r.name, 60) + Text("  ")
         out().print(line + untrusted(r.command or "(command not declared)", 300, style="yellow"))
     for p in d.problems:
         style = "red" if p.severity == "error" else "yellow"
         out().print(Text(f"  {p.severity:<8}", style=style) + untrusted(p.message, 200))
-    out().print(Text("install:", style="bold"))
-    for step in d.install_steps:
-        out().print(Text("  ") + untrusted(step, 200))
-    for o in d.other_listings:
-        out().print(Text("  also: ") + untrusted(o.install, 200))
+    install_block([d.install])
+    if d.other_listings:
+        also = ", ".join(
+            f"{o.marketplace} ({o.install.marketplace_add.split()[-1]})" for o in d.other_listings
+        )
+        out().print(Text("also listed in: ", style="dim") + untrusted(also, 600))
 
 
 def compare_view(result: CompareResult) -> None:
@@ -145,20 +249,29 @@ def compare_view(result: CompareResult) -> None:
     t = table("", *[safe_text(x, 40) for x in labels])
     rows: list[tuple[str, list[str]]] = [
         ("purpose", [safe_text(d.description or "", 80) for d in result.plugins]),
+        ("components", [_kinds(d) for d in result.plugins]),
+        ("stars", ["unknown" if d.stars is None else str(d.stars) for d in result.plugins]),
+        ("last push", [_date(d.pushed_at) for d in result.plugins]),
         (
-            "components",
+            "installs",
+            ["unknown" if d.installs is None else str(d.installs) for d in result.plugins],
+        ),
+        ("license", [safe_text(d.license or "—", 30) for d in result.plugins]),
+        ("problems", [str(len(d.problems)) for d in result.plugins]),
+        (
+            "runs code",
             [
-                ", ".join(f"{n} {k}" for k, n in sorted(d.component_counts.items())) or "—"
+                "not read" if d.runs_on_your_machine is None else str(len(d.runs_on_your_machine))
                 for d in result.plugins
             ],
         ),
-        ("stars", ["—" if d.stars is None else str(d.stars) for d in result.plugins]),
-        ("last push", [_date(d.pushed_at) for d in result.plugins]),
-        ("installs", ["—" if d.installs is None else str(d.installs) for d in result.plugins]),
-        ("license", [safe_text(d.license or "—", 30) for d in result.plugins]),
-        ("problems", [str(len(d.problems)) for d in result.plugins]),
-        ("runs code", [str(len(d.runs_on_your_machine)) for d in result.plugins]),
-        ("context", [f"~{d.context_cost.tokens} tok" for d in result.plugins]),
+        (
+            "context",
+            [
+                "not read" if d.context_cost.tokens is None else f"~{d.context_cost.tokens} tok"
+                for d in result.plugins
+            ],
+        ),
     ]
     for label, cells in rows:
         t.add_row(label, *[Text(c) for c in cells])
@@ -167,7 +280,8 @@ def compare_view(result: CompareResult) -> None:
         out().print(Text("overlapping names (they collide when both are installed):", style="bold"))
         for name, owners in result.overlapping_names.items():
             out().print(Text("  ") + untrusted(f"{name}: {', '.join(owners)}", 200))
-    out().print(Text("recommendation: ", style="bold") + untrusted(result.recommendation))
+    pick = result.recommendation
+    out().print(Text("recommendation: ", style="bold") + untrusted(pick or "none"))
     for reason in result.reasons:
         out().print(Text("  - ") + untrusted(reason, 200))
 
@@ -181,6 +295,11 @@ def prime_view(result: PrimeResult) -> None:
         + Text(f"; categories: {', '.join(result.categories) or '—'}")
         + Text(f"; stages: {', '.join(result.stages)}")
     )
+    if result.needs:
+        from agentops_lite.cli.workflow_views import needs_view
+
+        out().print(Text("needs, in your order:", style="bold"))
+        needs_view(result.needs)
     hits_table(result.primary, "primary")
     t = table("stage", "pick", "why")
     for p in result.stage_picks:

@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from agentops_lite.cli.common import JsonOpt, catalog
+from agentops_lite.cli.common import (
+    JsonOpt,
+    NeedOpt,
+    NeedsJsonOpt,
+    UseOpt,
+    catalog,
+    read_needs,
+    split_use,
+)
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -76,28 +84,46 @@ def validate(
 
 @app.command("plan")
 def plan(
-    intent: Annotated[str, typer.Argument(metavar="INTENT", help="What you want done, in words")],
+    goal: Annotated[
+        str | None, typer.Argument(metavar="GOAL", help="What you want done, in your words")
+    ] = None,
+    need: NeedOpt = None,
+    needs_json: NeedsJsonOpt = None,
+    use: UseOpt = None,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", metavar="FILE", help="Write the workflow to this file"),
     ] = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Plan a workflow from an intent: plugins per lifecycle stage, a test gate, rollback.
+    """Plan a workflow for a goal: its needs in your order, one fitting plugin per need.
+
+    The goal is split into needs ("X, then Y", "at the same time", "if the tests pass …,
+    otherwise …"); each need gets the plugin that fits it and a step naming the command, skill
+    or agent to use. A need nothing fits stays an instruction step that says so.
 
     Examples:
-      agentops-lite workflow plan "ship the payments API to production"
-      agentops-lite workflow plan "add OAuth login" -o wf.json
+      agentops-lite workflow plan "write terraform for a VPC, review it for security, then deploy"
+      agentops-lite workflow plan --need "design a REST API" --need "document the API" -o wf.json
+      echo '["scrape web pages", "chart prices"]' | agentops-lite workflow plan --needs-json -
     """
     import json
 
     from agentops_lite.cli import render
+    from agentops_lite.cli.workflow_views import needs_view
+    from agentops_lite.discovery.needs import set_cost
     from agentops_lite.output_file import write_output
     from agentops_lite.workflow.model import dump
-    from agentops_lite.workflow.planner import plan as make
+    from agentops_lite.workflow.planner import plan_goal
 
+    given = read_needs(need, needs_json)
+    if not given and not (goal or "").strip():
+        from agentops_lite.errors import UsageError
+
+        raise UsageError("give a GOAL, or its needs with --need / --needs-json")
     with catalog() as cat:
-        wf = make(cat, intent)
+        wf, picks = plan_goal(cat, goal or "", needs=given, use=split_use(use))
+        cost = set_cost(cat, picks)
     doc = dump(wf)
     if output is not None:
         text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
@@ -105,8 +131,10 @@ def plan(
         render.note(f"wrote {output}")
     if json_:
         render.emit_json(doc)
-    elif output is None:
-        _show(wf)
+    else:
+        needs_view(picks, cost)
+        if output is None:
+            _show(wf)
 
 
 def _show(wf: object) -> None:

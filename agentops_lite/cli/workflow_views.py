@@ -12,6 +12,7 @@ from rich.tree import Tree
 from agentops_lite.cli.render import out, table, untrusted
 
 if TYPE_CHECKING:
+    from agentops_lite.discovery.needs import NeedPick, SetCost
     from agentops_lite.workflow.instruct import NextReport
     from agentops_lite.workflow.model import Node, StepNode, Workflow
     from agentops_lite.workflow.state import RunState
@@ -158,3 +159,24 @@ def runs_table(runs: Sequence[RunInfo]) -> None:
             r.updated_at[:19].replace("T", " "),
         )
     out().print(t)
+
+
+def needs_view(picks: Sequence[NeedPick], cost: SetCost | None = None) -> None:
+    """The goal as read: each need, the plugin that serves it, how well it fits, what to use."""
+    t = table("#", "need", "plugin", "fit", "use")
+    for i, p in enumerate(picks, 1):
+        role = {"gate": " (gate)", "then": " (if it passes)", "else": " (otherwise)"}.get(
+            p.role, ""
+        )
+        need = untrusted(p.need, 80) + Text(role + (" [added]" if p.added else ""), style="dim")
+        if p.plugin is None:
+            t.add_row(str(i), need, Text("nothing fits", style="yellow"), p.fit or "-", "-")
+            continue
+        plugin = untrusted(p.plugin.plugin, 60) + Text(" (again)" if p.shared else "", style="dim")
+        t.add_row(str(i), need, plugin, p.fit or "-", untrusted(p.use.usage, 60) if p.use else "-")
+    out().print(t)
+    if cost is not None:
+        line = f"{cost.plugins} plugin(s), ~{cost.tokens} tokens of always-on context"
+        if cost.not_read:
+            line += f" (+ unknown for {len(cost.not_read)} whose components were not read)"
+        out().print(Text(line, style="dim"))

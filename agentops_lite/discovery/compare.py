@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from pydantic import Field
 
 from agentops_lite.catalog.listings import fold, preference
-from agentops_lite.discovery.plugin_facts import InstallOption
+from agentops_lite.discovery.plugin_facts import InstallOption, InstallRecipe
 from agentops_lite.errors import NotFoundError, UsageError
 from agentops_lite.models import Component, OutputModel, Problem
 
@@ -28,8 +28,10 @@ class RiskItem(OutputModel):
 
 
 class ContextCost(OutputModel):
-    chars: int = Field(description="Characters of descriptions Claude always loads")
-    tokens: int = Field(description="Estimate: chars / 4")
+    chars: int | None = Field(
+        description="Characters of descriptions Claude always loads; null: files not read"
+    )
+    tokens: int | None = Field(description="Estimate: chars / 4; null: files not read")
 
 
 class PluginDetails(OutputModel):
@@ -46,9 +48,15 @@ class PluginDetails(OutputModel):
     keywords: list[str]
     tags: list[str]
     source: str = Field(description="Where its files come from")
-    components: list[Component]
-    component_counts: dict[str, int]
-    runs_on_your_machine: list[RiskItem] = Field(description="Hooks, MCP and LSP servers")
+    components_read: bool = Field(
+        description="Its files were read; false: components, context cost and what runs on "
+        "your machine are unknown (null), not none"
+    )
+    components: list[Component] | None = Field(description="null: files not read")
+    component_counts: dict[str, int] | None = Field(description="null: files not read")
+    runs_on_your_machine: list[RiskItem] | None = Field(
+        description="Hooks, MCP and LSP servers; null: files not read"
+    )
     stars: int | None
     pushed_at: datetime | None
     archived: bool
@@ -57,11 +65,13 @@ class PluginDetails(OutputModel):
     problems: list[Problem]
     flags: list[str]
     context_cost: ContextCost
-    install_steps: list[str]
+    install: InstallRecipe
     other_listings: list[InstallOption] = Field(description="Other marketplaces listing it")
 
 
 def context_cost(r: PluginRecord) -> ContextCost:
+    if not r.entry.components_read:
+        return ContextCost(chars=None, tokens=None)
     chars = sum(
         len(c.name) + len(c.description or "")
         for c in r.entry.components
@@ -100,16 +110,11 @@ def _same_plugin(catalog: Catalog, r: PluginRecord) -> list[PluginRecord]:
 
 
 def show(catalog: Catalog, ident: str, now: datetime | None = None) -> PluginDetails:
-    from agentops_lite.discovery.plugin_facts import (
-        component_counts,
-        flags_of,
-        marketplace_add_arg,
-        option_for,
-    )
+    from agentops_lite.discovery.plugin_facts import MarketSources, component_counts, flags_of
 
     r = resolve(catalog, ident)[0]
     now = now or datetime.now(timezone.utc)
-    repos: dict[str, str | None] = dict(catalog.conn.execute("SELECT key, repo FROM marketplaces"))
+    sources = MarketSources.read(catalog.conn)
     e = r.entry
     return PluginDetails(
         plugin=r.name,
@@ -125,13 +130,16 @@ def show(catalog: Catalog, ident: str, now: datetime | None = None) -> PluginDet
         keywords=list(e.keywords),
         tags=list(e.tags),
         source=e.source.describe(),
-        components=list(e.components),
-        component_counts=component_counts(e),
+        components_read=e.components_read,
+        components=list(e.components) if e.components_read else None,
+        component_counts=component_counts(e) if e.components_read else None,
         runs_on_your_machine=[
             RiskItem(kind=c.kind, name=c.name, command=c.command)
             for c in e.components
             if c.kind in ("hook", "mcp", "lsp")
-        ],
+        ]
+        if e.components_read
+        else None,
         stars=r.stars,
         pushed_at=r.pushed_at,
         archived=r.archived,
@@ -140,11 +148,8 @@ def show(catalog: Catalog, ident: str, now: datetime | None = None) -> PluginDet
         problems=list(e.problems),
         flags=flags_of(r, now, 0),
         context_cost=context_cost(r),
-        install_steps=[
-            marketplace_add_arg(repos.get(r.marketplace_key), r.marketplace_source),
-            f"/plugin install {r.install_name}",
-        ],
-        other_listings=[option_for(o, repos) for o in _same_plugin(catalog, r)],
+        install=sources.recipe(r),
+        other_listings=[sources.option(o) for o in _same_plugin(catalog, r)],
     )
 
 
@@ -153,36 +158,50 @@ class CompareResult(OutputModel):
     overlapping_names: dict[str, list[str]] = Field(
         description="command/skill/agent name -> the plugins that both define it (they collide)"
     )
-    recommendation: str = Field(description="plugin@marketplace of the suggested pick")
+    recommendation: str | None = Field(
+        description="plugin@marketplace of the suggested pick; null when the known facts do "
+        "not tell them apart"
+    )
     reasons: list[str]
+    compared_on: list[str] = Field(
+        description="Criteria known for every plugin compared (the only ones that count)"
+    )
 
 
-def _merit(d: PluginDetails, now: datetime) -> tuple[float, list[str]]:
+def _criteria(d: PluginDetails, now: datetime) -> dict[str, float | None]:
+    """Each criterion's merit for one plugin; None where the fact is unknown."""
     import math
 
-    score, why = 0.0, []
-    if d.archived:
-        score -= 3
-        why.append("archived")
-    errors = sum(p.severity == "error" for p in d.problems)
-    if errors:
-        score -= 2
-        why.append(f"{errors} manifest error(s)")
-    if d.stars is not None:
-        score += math.log10(1 + d.stars)
-    if d.installs is not None:
-        score += math.log10(1 + d.installs)
+    age = None
     if d.pushed_at is not None:
         when = d.pushed_at if d.pushed_at.tzinfo else d.pushed_at.replace(tzinfo=timezone.utc)
         age = (now - when).days
-        score += max(0.0, 1 - age / 365)
-        if age > 365:
+    read = d.components_read
+    return {
+        "archived": -3.0 if d.archived else 0.0,
+        "manifest errors": -2.0 if any(p.severity == "error" for p in d.problems) else 0.0,
+        "stars": None if d.stars is None else math.log10(1 + d.stars),
+        "installs": None if d.installs is None else math.log10(1 + d.installs),
+        "freshness": None if age is None else max(0.0, 1 - age / 365),
+        "components": min(1.0, len(d.components or ()) / 10) if read else None,
+        # Always-on context is paid in every session.
+        "context cost": -(d.context_cost.tokens or 0) / 4000 if read else None,
+        "runs code": (-0.2 if d.runs_on_your_machine else 0.0) if read else None,
+    }
+
+
+def _why(d: PluginDetails, now: datetime) -> list[str]:
+    why = []
+    if d.archived:
+        why.append("archived")
+    errors = sum(p.severity == "error" for p in d.problems)
+    if errors:
+        why.append(f"{errors} manifest error(s)")
+    if d.pushed_at is not None:
+        when = d.pushed_at if d.pushed_at.tzinfo else d.pushed_at.replace(tzinfo=timezone.utc)
+        if (now - when).days > 365:
             why.append("not updated for over a year")
-    score += min(1.0, len(d.components) / 10)
-    score -= d.context_cost.tokens / 4000  # always-on context is paid in every session
-    if d.runs_on_your_machine:
-        score -= 0.2
-    return score, why
+    return why
 
 
 def compare(catalog: Catalog, idents: list[str], now: datetime | None = None) -> CompareResult:
@@ -199,27 +218,48 @@ def compare(catalog: Catalog, idents: list[str], now: datetime | None = None) ->
         )
     owners: dict[str, list[str]] = {}
     for d, label in zip(details, labels, strict=True):
-        for c in {(c.kind, c.name) for c in d.components if c.kind in ALWAYS_LOADED}:
+        for c in {(c.kind, c.name) for c in d.components or () if c.kind in ALWAYS_LOADED}:
             owners.setdefault(f"{c[0]}:{c[1]}", []).append(label)
     overlap = {k: v for k, v in sorted(owners.items()) if len(set(v)) > 1}
-    merits = [(_merit(d, now), d) for d in details]
-    (best_score, _), best = max(merits, key=lambda m: m[0][0])
-    reasons = [
-        f"{d.plugin}@{d.marketplace}: " + ", ".join(why)
-        for (_, why), d in merits
-        if why and d is not best
-    ]
-    lead = [f"best balance of popularity, freshness, health and context cost ({best_score:.2f})"]
-    if best.stars is not None:
+    # A criterion counts only where it is known for every plugin compared: an unknown is
+    # neither a merit nor a fault, so it cannot tip the recommendation.
+    table = [_criteria(d, now) for d in details]
+    used = [k for k in table[0] if all(t[k] is not None for t in table)]
+    skipped = [k for k in table[0] if k not in used]
+    scores = [sum(t[k] or 0.0 for k in used) for t in table]
+    best_score = max(scores)
+    leaders = [i for i, s in enumerate(scores) if abs(s - best_score) < 1e-9]
+    unknown = []
+    for k in skipped:
+        missing = [labels[i] for i, t in enumerate(table) if t[k] is None]
+        unknown.append(f"{k}: unknown for {', '.join(missing)}, so not compared")
+    if len(leaders) > 1:
+        return CompareResult(
+            plugins=details,
+            overlapping_names=overlap,
+            recommendation=None,
+            reasons=["no recommendation: what is known does not tell them apart", *unknown],
+            compared_on=used,
+        )
+    best = details[leaders[0]]
+    lead = [f"best on what is known for all of them ({', '.join(used)}): {best_score:.2f}"]
+    if "stars" in used and best.stars is not None:
         lead.append(f"{best.stars} stars")
-    lead.append(f"~{best.context_cost.tokens} tokens of always-on context")
+    if "context cost" in used:
+        lead.append(f"~{best.context_cost.tokens} tokens of always-on context")
     if overlap:
         lead.append(f"{len(overlap)} overlapping component names: install only one of them")
+    reasons = [
+        f"{label}: " + ", ".join(why)
+        for d, label in zip(details, labels, strict=True)
+        if d is not best and (why := _why(d, now))
+    ]
     return CompareResult(
         plugins=details,
         overlapping_names=overlap,
         recommendation=f"{best.plugin}@{best.marketplace}",
-        reasons=lead + reasons,
+        reasons=lead + reasons + unknown,
+        compared_on=used,
     )
 
 

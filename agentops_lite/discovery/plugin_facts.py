@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
@@ -10,17 +11,76 @@ from pydantic import Field
 from agentops_lite.models import OutputModel
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from agentops_lite.models import PluginEntry, PluginRecord
 
 STALE_DAYS = 365
 
 
+class InstallRecipe(OutputModel):
+    """How to install one listing: the same lines in every view, the commands and the skill."""
+
+    marketplace_add: str = Field(
+        description="`/plugin marketplace add SOURCE`: adds the marketplace this listing is from"
+    )
+    command: str = Field(
+        description="`/plugin install PLUGIN@NAME`: works once that marketplace is added"
+    )
+    one_step: str = Field(
+        description="`claude plugin install PLUGIN --marketplace SOURCE` (a shell command): adds "
+        "the marketplace if needed and installs from it; unambiguous even when the name is shared"
+    )
+    name_shared_with: list[str] = Field(
+        default_factory=list,
+        description="Sources of other catalog marketplaces declaring the same name: after adding "
+        "one of them, `command` would install from it, so use `one_step`",
+    )
+
+
 class InstallOption(OutputModel):
     marketplace: str = Field(description="Catalog key of the marketplace")
     marketplace_name: str | None = Field(description="Name the marketplace declares")
-    install: str = Field(description="`/plugin install PLUGIN@MARKETPLACE` for Claude Code")
-    marketplace_add: str = Field(description="`/plugin marketplace add SOURCE`")
+    install: InstallRecipe
     installed: bool
+
+
+@dataclass(frozen=True)
+class MarketSources:
+    """Each catalog marketplace's `marketplace add` source, and which declare the same name."""
+
+    source: dict[str, str]  # catalog key -> owner/repo for GitHub, else what the user added
+    by_name: dict[str, list[str]]  # declared name (lower case) -> catalog keys declaring it
+
+    @classmethod
+    def read(cls, conn: sqlite3.Connection) -> MarketSources:
+        source: dict[str, str] = {}
+        by_name: dict[str, list[str]] = {}
+        for key, name, repo, src in conn.execute(
+            "SELECT key, name, repo, source FROM marketplaces ORDER BY key"
+        ):
+            source[key] = repo or src
+            by_name.setdefault((name or key).lower(), []).append(key)
+        return cls(source, by_name)
+
+    def recipe(self, r: PluginRecord) -> InstallRecipe:
+        where = self.source.get(r.marketplace_key, r.marketplace_source)
+        declared = (r.marketplace_name or r.marketplace_key).lower()
+        others = [k for k in self.by_name.get(declared, []) if k != r.marketplace_key]
+        return InstallRecipe(
+            marketplace_add=f"/plugin marketplace add {where}",
+            command=f"/plugin install {r.install_name}",
+            one_step=f"claude plugin install {r.name} --marketplace {where}",
+            name_shared_with=sorted({self.source.get(k, k) for k in others}),
+        )
+
+    def option(self, r: PluginRecord) -> InstallOption:
+        return InstallOption(
+            marketplace=r.marketplace_key,
+            marketplace_name=r.marketplace_name,
+            install=self.recipe(r),
+            installed=r.installed,
+        )
 
 
 def flags_of(r: PluginRecord, now: datetime, aliases: int) -> list[str]:
@@ -38,23 +98,9 @@ def flags_of(r: PluginRecord, now: datetime, aliases: int) -> list[str]:
     return flags
 
 
-def marketplace_add_arg(repo: str | None, source: str) -> str:
-    return f"/plugin marketplace add {repo or source}"
-
-
 def component_counts(entry: PluginEntry) -> dict[str, int]:
     """How many commands, agents, skills, hooks, MCP and LSP servers it ships (by kind)."""
     counts: dict[str, int] = {}
     for c in entry.components:
         counts[c.kind] = counts.get(c.kind, 0) + 1
     return counts
-
-
-def option_for(r: PluginRecord, repos: dict[str, str | None]) -> InstallOption:
-    return InstallOption(
-        marketplace=r.marketplace_key,
-        marketplace_name=r.marketplace_name,
-        install=f"/plugin install {r.install_name}",
-        marketplace_add=marketplace_add_arg(repos.get(r.marketplace_key), r.marketplace_source),
-        installed=r.installed,
-    )

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from pydantic import Field
 
 from agentops_lite.discovery.intent import STAGES, analyse, stage_query
+from agentops_lite.discovery.needs import NeedPick
 from agentops_lite.discovery.rank import Hit, discover
 from agentops_lite.models import OutputModel
 
 if TYPE_CHECKING:
     from agentops_lite.catalog.store import Catalog
+    from agentops_lite.discovery.goal import Need
 
 PRIMARY = 3
 PER_STAGE = 3
@@ -33,7 +36,12 @@ class PrimeResult(OutputModel):
     primary: list[Hit] = Field(description="Top plugins for the whole intent")
     complementary: list[Hit] = Field(description="Cover other stages, no component overlap")
     stage_picks: list[StagePick]
-    order: list[str] = Field(description="Suggested order: plugin@marketplace (stage)")
+    needs: list[NeedPick] = Field(
+        default_factory=list, description="The goal's needs in order, each with its plugin"
+    )
+    order: list[str] = Field(
+        description="Suggested order: plugin@marketplace (need N), in the goal's order"
+    )
 
 
 def _names(hit: Hit, catalog: Catalog) -> set[str]:
@@ -50,8 +58,23 @@ def _names(hit: Hit, catalog: Catalog) -> set[str]:
     }
 
 
-def prime(catalog: Catalog, intent: str, *, per_stage: int = PER_STAGE) -> PrimeResult:
-    """Analyse `intent` and assemble a kit of plugins for it."""
+def prime(
+    catalog: Catalog,
+    intent: str,
+    *,
+    per_stage: int = PER_STAGE,
+    needs: Sequence[Need] | None = None,
+    use: Sequence[str] = (),
+) -> PrimeResult:
+    """Analyse `intent` and assemble a kit of plugins for it: one per need of the goal (`needs`
+    given, else read from the goal), plus the lifecycle view (primary and stage picks)."""
+    from agentops_lite.discovery.goal import parse_goal
+    from agentops_lite.discovery.needs import pick_for_needs
+
+    wanted = list(needs) if needs else parse_goal(intent)
+    if not intent.strip():
+        intent = "; ".join(n.text for n in wanted)
+    need_picks = pick_for_needs(catalog, wanted, use=use) if wanted else []
     parsed = analyse(intent)
     primary = discover(catalog, intent, limit=PRIMARY).results  # UsageError when empty
     taken = {h.plugin_id for h in primary}
@@ -97,10 +120,16 @@ def prime(catalog: Catalog, intent: str, *, per_stage: int = PER_STAGE) -> Prime
                 stage=stage, query=query, picks=fresh[:per_stage], chosen=chosen, reason=reason
             )
         )
-    order = [f"{h.plugin}@{h.marketplace} (primary)" for h in primary[:1]]
-    order += [
-        f"{p.chosen.plugin}@{p.chosen.marketplace} ({p.stage})" for p in stage_picks if p.chosen
+    order = [
+        f"{p.plugin.plugin}@{p.plugin.marketplace} (need {i})"
+        for i, p in enumerate(need_picks, 1)
+        if p.plugin is not None and not p.shared
     ]
+    if not order:
+        order = [f"{h.plugin}@{h.marketplace} (primary)" for h in primary[:1]]
+        order += [
+            f"{p.chosen.plugin}@{p.chosen.marketplace} ({p.stage})" for p in stage_picks if p.chosen
+        ]
     return PrimeResult(
         intent=intent,
         keywords=parsed.keywords,
@@ -109,5 +138,6 @@ def prime(catalog: Catalog, intent: str, *, per_stage: int = PER_STAGE) -> Prime
         primary=primary,
         complementary=complementary,
         stage_picks=stage_picks,
+        needs=need_picks,
         order=order,
     )

@@ -14,9 +14,10 @@ from pydantic import Field
 from agentops_lite.catalog.listings import preference
 from agentops_lite.discovery.plugin_facts import (
     InstallOption,
+    InstallRecipe,
+    MarketSources,
     component_counts,
     flags_of,
-    option_for,
 )
 from agentops_lite.errors import UsageError
 from agentops_lite.models import OutputModel, SnapshotAge
@@ -51,8 +52,7 @@ class Hit(OutputModel):
     score: float = Field(description="Weighted sum of the components, in [0, 1]")
     components: Components
     description: str | None
-    install: str
-    marketplace_add: str
+    install: InstallRecipe = Field(description="How to install the listing shown")
     installed: bool
     flags: list[str] = Field(description="archived, manifest-errors, stale, duplicate")
     category: str | None = None
@@ -63,12 +63,12 @@ class Hit(OutputModel):
     also_in: list[InstallOption] = Field(
         default_factory=list, description="Other marketplaces listing the same plugin"
     )
-    contains: dict[str, int] = Field(
-        default_factory=dict, description="Components it ships, by kind (empty when not read)"
+    contains: dict[str, int] | None = Field(
+        default=None, description="Components it ships, by kind; null: its files were not read"
     )
-    component_names: list[str] = Field(
-        default_factory=list,
-        description=f"Its first {SHOWN_COMPONENTS} command, skill and agent names",
+    component_names: list[str] | None = Field(
+        default=None,
+        description=f"Its first {SHOWN_COMPONENTS} command, skill and agent names; null: not read",
     )
     plugin_id: int = Field(description="Catalog row id (for `show`)")
     explain: list[str] | None = None
@@ -97,6 +97,11 @@ class DiscoverResult(OutputModel):
     weights: dict[str, float]
     interpretation: list[QueryConcept] = Field(
         default_factory=list, description="How the query was read: concepts and variants"
+    )
+    missing: str | None = Field(
+        default=None,
+        description="Set when a filter asks for a signal that no listing in the catalog has "
+        "(e.g. --min-stars with no star data): the empty result says nothing about the plugins",
     )
 
 
@@ -239,6 +244,7 @@ def discover(
     chosen = chosen[:limit]
     matched = matched_concepts(catalog.conn, pool.plan, [g[0].id for _, g, _, _ in chosen])
     aliases = aliases_of(catalog.conn, [s[0] for _, _, s, _ in chosen])
+    sources = MarketSources.read(catalog.conn)
     hits: list[Hit] = []
     for _, group, listings, rel in chosen:
         best = listings[0]
@@ -248,12 +254,19 @@ def discover(
             rel,
             matched.get(group[0].id, []),
             aliases.get(best.id, 0),
-            pool.repos,
+            sources,
             scorer,
         )
         hits.append(hit if explain else hit.model_copy(update={"explain": None}))
+    missing = None
+    if min_stars is not None and not _has_stars(catalog):
+        missing = (
+            "no listing in the catalog has star data, so --min-stars excludes everything; "
+            "`agentops-lite refresh` (online) reads stars from GitHub"
+        )
     return DiscoverResult(
         query=query,
+        missing=missing,
         results=hits,
         catalog=info,
         weights={k: round(v, 4) for k, v in weights.items()},
@@ -262,6 +275,13 @@ def discover(
             for c, t, i, fix in pool.plan.describe()
         ],
     )
+
+
+def _has_stars(catalog: Catalog) -> bool:
+    sql = "SELECT 1 FROM plugins p JOIN marketplaces m ON m.id = p.marketplace_id "
+    sql += "LEFT JOIN repo_metrics r ON r.repo = LOWER(p.source_repo) "
+    sql += "WHERE COALESCE(r.stars, m.stars) IS NOT NULL LIMIT 1"
+    return catalog.conn.execute(sql).fetchone() is not None
 
 
 @dataclass(frozen=True)
@@ -318,13 +338,13 @@ def _hit(
     rel: float,
     matched: list[str],
     aliases: int,
-    repos: dict[str, str | None],
+    sources: MarketSources,
     scorer: Scorer,
 ) -> Hit:
     signals, (stars, pushed, installs) = scorer.signals(group)
     score, notes = scorer.rate(best, signals, rel)
     flags = flags_of(best, scorer.now, aliases)
-    options = [option_for(r, repos) for r in group]
+    options = [sources.option(r) for r in group]
     lines = [f"relevance {rel:.2f}: matched {', '.join(matched) or 'nothing'}", *notes]
     lines += [f"flag {f}: score x{FLAG_PENALTY[f]}" for f in flags if f in FLAG_PENALTY]
     if len(group) > 1:
@@ -339,7 +359,6 @@ def _hit(
         ),
         description=best.entry.description,
         install=options[0].install,
-        marketplace_add=options[0].marketplace_add,
         installed=any(r.installed for r in group),
         flags=flags,
         category=best.entry.category,
@@ -350,10 +369,12 @@ def _hit(
         also_in=options[1:],
         # What a plugin does is in what it ships more than in its blurb; Claude, reading these
         # results in /agentops-discover, judges the fit from both.
-        contains=component_counts(best.entry),
+        contains=component_counts(best.entry) if best.entry.components_read else None,
         component_names=[c.name for c in best.entry.components if c.kind in _NAMED_KINDS][
             :SHOWN_COMPONENTS
-        ],
+        ]
+        if best.entry.components_read
+        else None,
         plugin_id=best.id,
         explain=lines,
     )

@@ -20,11 +20,13 @@ from agentops_lite.parse.frontmatter import parse_frontmatter
 from agentops_lite.parse.names import RESERVED_MARKETPLACE_NAMES
 from agentops_lite.parse.plugin_json import PluginJson, parse_plugin_json
 from agentops_lite.parse.safejson import load_json
+from agentops_lite.parse.safepath import path_issue, shown
 
 MAX_MD_BYTES = 64 * 1024  # only the frontmatter matters; cap what is read per file
 MAX_JSON_BYTES = 1024 * 1024
 MAX_COMPONENTS = 400  # per plugin; beyond this the rest are not listed
 MAX_LIST = 2000  # directory entries considered per folder
+PATH_KEYS = ("commands", "agents", "skills", "outputStyles", "hooks", "mcpServers", "lspServers")
 
 
 class FileTree(Protocol):
@@ -48,7 +50,7 @@ def _join(*parts: str) -> str:
 def _safe_rel(path: str) -> str | None:
     """A component path from a manifest, if it stays inside the plugin (no '..', not absolute)."""
     p = path.strip().replace("\\", "/")
-    if p.startswith("/") or ".." in p.split("/"):
+    if p.startswith("/") or ".." in p.split("/") or path_issue(p) is not None:
         return None
     return _join(p)
 
@@ -93,6 +95,15 @@ class _Collector:
     def exists(self, rel: str) -> bool:
         target = _join(self.dir, rel)
         return self.tree.list_dir(target) is not None or self.tree.read_bytes(target, 1) is not None
+
+    def flag_bad_paths(self, manifest: dict[str, Any]) -> None:
+        """Component paths no file can have (NUL, controls, too long): skipped, and said so."""
+        for key in PATH_KEYS:
+            val = manifest.get(key)
+            items = [v for v in val if isinstance(v, str)] if isinstance(val, list) else [val]
+            for item in items:
+                if isinstance(item, str) and (issue := path_issue(item)) is not None:
+                    self.error(key, "bad-path", f"{key} path {shown(item)!r} skipped: {issue}")
 
     def check_declared_paths(self, manifest: dict[str, Any]) -> None:
         """Declared component paths that do not exist fail at load time in Claude Code."""
@@ -202,6 +213,7 @@ def collect_components(
     validator does not check them either.
     """
     c = _Collector(tree, plugin_dir, entry_path)
+    c.flag_bad_paths(manifest)
     if declared is not None:
         c.check_declared_paths(declared)
     for kind, key, default in (("command", "commands", "commands"), ("agent", "agents", "agents")):
@@ -236,7 +248,7 @@ def collect_components(
 def _merge(
     entry: PluginEntry, pj: PluginJson | None, comps: list[Component], probs: list[Problem]
 ) -> PluginEntry:
-    update: dict[str, Any] = {"components": tuple(comps)}
+    update: dict[str, Any] = {"components": tuple(comps), "components_read": True}
     extra = list(probs)
     if pj is not None:
         update["has_plugin_json"] = True
@@ -281,35 +293,49 @@ def enrich_manifest(
         if entry.source.kind != "relative" or entry.source.path is None:
             enriched.append(entry)
             continue
-        entry_path = f"plugins[{entry.index}]"
-        plugin_dir, from_repo_root = resolve_plugin_dir(tree, root, entry.source.path)
-        if plugin_dir is None:
-            missing = Problem(
+        try:
+            enriched.append(_enrich_entry(entry, tree, root, official))
+        except (OSError, ValueError, RecursionError) as exc:
+            # A tree that cannot read one path (a name the OS refuses, a file that vanished,
+            # bytes no codec takes) costs that entry its files, never the marketplace.
+            failed = Problem(
+                severity="error",
+                path=f"plugins[{entry.index}].source",
+                message=f"plugin files not read: {type(exc).__name__}: {shown(str(exc), 200)}",
+                code="read-failed",
+            )
+            enriched.append(entry.model_copy(update={"problems": (*entry.problems, failed)}))
+    return manifest.model_copy(update={"plugins": tuple(enriched)})
+
+
+def _enrich_entry(entry: PluginEntry, tree: FileTree, root: str, official: bool) -> PluginEntry:
+    entry_path = f"plugins[{entry.index}]"
+    plugin_dir, from_repo_root = resolve_plugin_dir(tree, root, entry.source.path or "")
+    if plugin_dir is None:
+        missing = Problem(
+            severity="error",
+            path=f"{entry_path}.source",
+            message=f"source directory './{entry.source.path}' does not exist",
+            code="source-missing",
+        )
+        return entry.model_copy(update={"problems": (*entry.problems, missing)})
+    probs: list[Problem] = []
+    if from_repo_root:
+        probs.append(
+            Problem(
                 severity="error",
                 path=f"{entry_path}.source",
-                message=f"source directory './{entry.source.path}' does not exist",
-                code="source-missing",
+                message="source resolves only from the repository root, not from the "
+                "marketplace root, so Claude Code cannot install it",
+                code="source-wrong-root",
             )
-            enriched.append(entry.model_copy(update={"problems": (*entry.problems, missing)}))
-            continue
-        probs: list[Problem] = []
-        if from_repo_root:
-            probs.append(
-                Problem(
-                    severity="error",
-                    path=f"{entry_path}.source",
-                    message="source resolves only from the repository root, not from the "
-                    "marketplace root, so Claude Code cannot install it",
-                    code="source-wrong-root",
-                )
-            )
-        data = tree.read_bytes(_join(plugin_dir, ".claude-plugin/plugin.json"), MAX_JSON_BYTES)
-        pj_path = f"{entry_path}:.claude-plugin/plugin.json"
-        pj = parse_plugin_json(data, pj_path, official=official) if data else None
-        pj_raw = pj.raw if pj is not None else {}
-        strict = entry.strict is not False
-        # With strict (default) plugin.json is the authority and entry paths are appended.
-        fields = {**entry.raw, **pj_raw} if strict else (pj_raw or entry.raw)
-        comps, comp_probs = collect_components(tree, plugin_dir, fields, entry_path, pj_raw)
-        enriched.append(_merge(entry, pj, comps, probs + comp_probs))
-    return manifest.model_copy(update={"plugins": tuple(enriched)})
+        )
+    data = tree.read_bytes(_join(plugin_dir, ".claude-plugin/plugin.json"), MAX_JSON_BYTES)
+    pj_path = f"{entry_path}:.claude-plugin/plugin.json"
+    pj = parse_plugin_json(data, pj_path, official=official) if data else None
+    pj_raw = pj.raw if pj is not None else {}
+    strict = entry.strict is not False
+    # With strict (default) plugin.json is the authority and entry paths are appended.
+    fields = {**entry.raw, **pj_raw} if strict else (pj_raw or entry.raw)
+    comps, comp_probs = collect_components(tree, plugin_dir, fields, entry_path, pj_raw)
+    return _merge(entry, pj, comps, probs + comp_probs)

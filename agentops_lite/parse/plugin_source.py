@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from agentops_lite.models import PluginSource, Problem
+from agentops_lite.parse.safepath import path_issue, shown
 
 _REPO_RE = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 _GITHUB_URL_RE = re.compile(
@@ -34,6 +35,9 @@ def _warn(path: str, code: str, message: str) -> Problem:
 def _relative(text: str, path: str, plugin_root: str | None) -> tuple[PluginSource, list[Problem]]:
     problems: list[Problem] = []
     raw = text
+    if (issue := path_issue(text) or (plugin_root and path_issue(plugin_root))) is not None:
+        problems.append(_err(path, "source-bad-path", f"source {shown(raw)!r}: {issue}"))
+        return PluginSource(kind="unknown", raw=raw), problems
     parts = text.replace("\\", "/").split("/")
     if ".." in parts:
         problems.append(_err(path, "source-traversal", f"source {raw!r} contains '..'"))
@@ -144,6 +148,9 @@ def _object_source(obj: dict[str, Any], path: str) -> tuple[PluginSource, list[P
             )
         if sub is not None and ".." in sub.replace("\\", "/").split("/"):
             problems.append(_err(f"{path}.path", "source-traversal", "'path' contains '..'"))
+            sub = None
+        if sub is not None and (issue := path_issue(sub)) is not None:
+            problems.append(_err(f"{path}.path", "source-bad-path", f"'path': {issue}"))
             sub = None
         return PluginSource(
             kind=kind, repo=repo, url=url, path=sub, ref=ref, sha=sha, raw=obj

@@ -9,6 +9,7 @@ replaces the snapshot's copy (the catalog drops the embedded row when the live o
 from __future__ import annotations
 
 import socket
+import time
 from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -211,6 +212,7 @@ def go_live(
     concurrency: int = 16,
     progress: Progress | None = None,
     log: bool = True,
+    deadline: float | None = None,
 ) -> RefreshReport:
     """Fetch the snapshot-served marketplaces (all, or the keys in `only`) from GitHub; each
     success replaces its copy.
@@ -241,7 +243,9 @@ def go_live(
         keys.append(twin.key)
     if not keys:
         return RefreshReport(started_at=now(), finished_at=now(), outcomes=())
-    report = refresh(catalog, keys, concurrency=concurrency, progress=progress, log=False)
+    report = refresh(
+        catalog, keys, concurrency=concurrency, progress=progress, log=False, deadline=deadline
+    )
     embedded_left = {r.source.lower() for r in catalog.marketplaces(origin="embedded")}
     outcomes: list[RefreshOutcome] = []
     for outcome in report.outcomes:
@@ -265,6 +269,7 @@ def refresh_catalog(
     offline: bool = False,
     concurrency: int = 16,
     progress: Progress | None = None,
+    timeout: float | None = None,
 ) -> tuple[RefreshReport, str | None]:
     """`refresh`: the named marketplaces, or all. Snapshot-served ones go live when GitHub
     answers; the rest reload from their sources. Returns the combined report and why the
@@ -277,6 +282,7 @@ def refresh_catalog(
     from agentops_lite.refresh.update import refresh
 
     started = now()
+    deadline = None if timeout is None else time.monotonic() + timeout
     chosen = [catalog.marketplace(k) for k in keys] if keys else catalog.marketplaces()
     served = [r for r in chosen if r.origin == "embedded"]
     outcomes: list[RefreshOutcome] = []
@@ -287,7 +293,12 @@ def refresh_catalog(
         if kept is None:
             only = {r.key for r in served}
             live = go_live(
-                catalog, only=only, concurrency=concurrency, progress=progress, log=False
+                catalog,
+                only=only,
+                concurrency=concurrency,
+                progress=progress,
+                log=False,
+                deadline=deadline,
             )
             outcomes.extend(live.outcomes)
             limited = live.rate_limited_until
@@ -305,7 +316,13 @@ def refresh_catalog(
     ]
     if rest:
         report = refresh(
-            catalog, rest, offline=offline, concurrency=concurrency, progress=progress, log=False
+            catalog,
+            rest,
+            offline=offline,
+            concurrency=concurrency,
+            progress=progress,
+            log=False,
+            deadline=deadline,
         )
         outcomes.extend(report.outcomes)
         limited = max(filter(None, (limited, report.rate_limited_until)), default=None)

@@ -32,11 +32,14 @@ def refresh_remote(
     progress: Callable[[int, int, str], None] | None,
     done: int,
     total: int,
+    deadline: float | None = None,
 ) -> tuple[list[RefreshOutcome], datetime | None]:
     """Fetch every remote marketplace concurrently; one failure never stops the others.
 
-    Each result is stored as it arrives (one transaction per marketplace). Returns the outcomes
-    in `records` order and, when GitHub rate-limited us, when asking again makes sense.
+    Each result is stored as it arrives (one transaction per marketplace). `deadline` (a
+    `time.monotonic()` value): sources not loaded by then fail as timed out, their stored data
+    kept. Returns the outcomes in `records` order and, when GitHub rate-limited us, when asking
+    again makes sense.
     """
     import asyncio
 
@@ -63,7 +66,14 @@ def refresh_remote(
     async def run() -> None:
         config = NetConfig.from_env(concurrency=concurrency)
         async with HttpClient(config, token=discover_token(), cache=_http_cache(catalog)) as c:
-            await fetch_many(specs, client=c, progress_cb=on_result, force=force, collect=False)
+            await fetch_many(
+                specs,
+                client=c,
+                progress_cb=on_result,
+                force=force,
+                collect=False,
+                deadline=deadline,
+            )
 
     asyncio.run(run())
     until = datetime.fromtimestamp(max(reset_at), tz=timezone.utc) if reset_at else None

@@ -42,8 +42,12 @@ def refresh(
     concurrency: int = 16,
     progress: Progress | None = None,
     log: bool = True,
+    deadline: float | None = None,
 ) -> RefreshReport:
-    """Refresh the named marketplaces (all when none are named); `log`: add it to the history."""
+    """Refresh the named marketplaces (all when none are named); `log`: add it to the history.
+
+    `deadline` (a `time.monotonic()` value) bounds the remote fetches: those not done by then
+    are reported as timed out and keep their stored data."""
     started = now()
     records = [catalog.marketplace(k) for k in keys] if keys else catalog.marketplaces()
     outcomes: list[RefreshOutcome] = []
@@ -63,6 +67,8 @@ def refresh(
                 result = SourceError(f"unknown source kind {record.source_kind!r}")
         except AgentOpsError as exc:
             result = exc
+        except Exception as exc:  # noqa: BLE001 - one bad marketplace must not stop the rest
+            result = SourceError(f"{record.key}: unexpected {type(exc).__name__}: {exc}"[:500])
         outcomes.append(store_result(catalog, record, result))
         if progress:
             progress(len(outcomes), total, record.key)
@@ -79,6 +85,7 @@ def refresh(
             progress=progress,
             done=len(outcomes),
             total=total,
+            deadline=deadline,
         )
         outcomes.extend(remote_outcomes)
     report = RefreshReport(
@@ -126,8 +133,25 @@ def add_source(
     record = catalog.add_marketplace(spec, origin="user", key_hint=name, pin_key=name is not None)
     if not load or spec.kind != "local":
         return record, None
-    report = refresh(catalog, [record.key])
-    return catalog.marketplace(report.outcomes[0].key), report.outcomes[0]
+    try:
+        report = refresh(catalog, [record.key])
+    except BaseException:
+        _forget(catalog, record)
+        raise
+    outcome = report.outcomes[0]
+    if outcome.status == "error":
+        # A row that never loaded is no marketplace: leaving it would make adding it again
+        # say "already in the catalog".
+        _forget(catalog, record)
+        raise SourceError(f"cannot load {spec.location}: {outcome.message}")
+    return catalog.marketplace(outcome.key), outcome
+
+
+def _forget(catalog: Catalog, record: MarketplaceRecord) -> None:
+    try:
+        catalog.remove_marketplace(record.key)
+    except AgentOpsError:
+        pass  # already gone (another process), or the catalog is failing: the error says so
 
 
 def import_claude(catalog: Catalog) -> tuple[list[RefreshOutcome], int]:

@@ -29,6 +29,7 @@ cicd, ci/cd, pipeline
 end to end, e2e, end-to-end
 accessibility, a11y, wcag, screen reader, aria
 internationalization, i18n, localization, l10n, translation
+localize, localise, translate
 large language model, llm, llms, language model
 retrieval augmented generation, rag, retrieval
 evaluation, evals, eval, benchmark
@@ -100,6 +101,7 @@ ab test, a/b test, experiment
 """
 
 RELATED = """
+translation, languages, multilingual, locale, french, german, spanish, japanese, chinese
 kubernetes, helm, kustomize, manifests, pods, cluster, kubectl, deployment yaml
 helm, chart, charts, kubernetes
 terraform, infrastructure, cloud, provisioning, aws, iac, pulumi, cloudformation

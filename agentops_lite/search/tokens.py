@@ -73,8 +73,8 @@ def stem(word: str) -> str:
             doubled = len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz"
             if suffix in ("ing", "ed", "er") and doubled:
                 w = w[:-1]  # running -> run, tagged -> tag
-            if suffix.startswith("iz") and w.endswith("er") and len(w) > 6:
-                w = w[:-2]  # containerized -> container -> contain, as "container" stems
+            if suffix.startswith("iz") and w.endswith("er") and len(w) >= 6:
+                w = w[:-2]  # containerized -> contain and dockerize -> dock, as the nouns stem
             break
     if w.endswith("e") and len(w) > 4:
         w = w[:-1]  # optimize/optimise/optimizing meet at "optimiz"

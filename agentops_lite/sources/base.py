@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -71,11 +72,37 @@ def _looks_local(text: str) -> bool:
     )
 
 
+def _refuse_credentials(raw: str) -> None:
+    """Refuse a URL that carries a secret in its user part.
+
+    The source is stored in the catalog and shown by `marketplace list`, `refresh` and their
+    JSON, so a password (or a token, which GitHub takes as the user name) would sit in plain
+    text in many places; redacting each would still leave it in the database. Git's credential
+    helpers and GITHUB_TOKEN keep it where it belongs. An ssh user name alone (git@host) is no
+    secret and stays allowed.
+    """
+    try:
+        parts = urlsplit(raw)
+        user, password = parts.username, parts.password
+    except ValueError:
+        return  # not a URL urllib can split; the later steps say what it is
+    secret = password is not None or (user is not None and parts.scheme != "ssh")
+    if secret:
+        raise UsageError(
+            "the source URL contains credentials; they would be stored and shown in plain text",
+            hint="remove 'user:password@' and use a git credential helper "
+            "(git config --global credential.helper store|cache|osxkeychain), or GITHUB_TOKEN "
+            "for private GitHub repositories",
+        )
+
+
 def parse_source(text: str, *, cwd: Path | None = None) -> SourceSpec:
     """Classify what the user typed, as `claude plugin marketplace add` does."""
     raw = text.strip()
     if not raw:
         raise UsageError("empty marketplace source")
+    if "://" in raw and "@" in raw:
+        _refuse_credentials(raw)
     if _looks_local(raw) or (cwd or Path.cwd()).joinpath(raw).exists() and "://" not in raw:
         path = Path(raw).expanduser()
         if not path.is_absolute():

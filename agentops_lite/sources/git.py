@@ -34,9 +34,10 @@ async def _run(args: list[str], cwd: Path | None, timeout: float) -> tuple[int, 
     )
     try:
         out, err = await asyncio.wait_for(proc.communicate(), timeout)
-    except asyncio.TimeoutError:
-        proc.kill()
-        await proc.wait()
+    except BaseException:  # timed out, or cancelled by the refresh deadline: no orphan git
+        if proc.returncode is None:
+            proc.kill()
+            await asyncio.shield(proc.wait())
         raise
     text = (out if proc.returncode == 0 else err).decode("utf-8", "replace")
     return proc.returncode or 0, text

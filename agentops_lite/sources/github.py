@@ -169,10 +169,17 @@ class GitHubLoader:
         limits = self.options.tar_limits
 
         def work() -> tuple[MarketplaceManifest, str | None]:
+            # An unreadable body (garbage, cut short) is a failed fetch like a 500: it raises,
+            # so the stored components stay. Stored as a warning, it replaced every plugin's
+            # components with none and reported success (issue 16).
             try:
                 tree = read_tarball(resp.body, keep_under=keep, limits=limits)
             except SourceError as exc:
-                return _with_problem(manifest, "tarball-unreadable", exc.message), None
+                raise SourceError(f"cannot read the files of {repo}: {exc.message}") from None
+            if not tree.truncated and MANIFEST_REL not in tree.sizes:
+                # Not this repository's archive (an empty or foreign tar): reading plugins from
+                # it would find none of them.
+                raise SourceError(f"the archive of {repo} does not hold its {MANIFEST_REL}")
             enriched = enrich_manifest(manifest, tree, "")
             if tree.truncated:
                 enriched = _with_problem(

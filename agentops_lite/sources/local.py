@@ -9,6 +9,7 @@ from agentops_lite.errors import SourceError
 from agentops_lite.parse.components import enrich_manifest
 from agentops_lite.parse.marketplace_json import parse_marketplace
 from agentops_lite.parse.safejson import MAX_MANIFEST_BYTES
+from agentops_lite.parse.safepath import path_issue
 from agentops_lite.sources.base import LoadResult
 
 MANIFEST_REL = ".claude-plugin/marketplace.json"
@@ -48,6 +49,8 @@ class LocalTree:
 
     def _resolve(self, rel: str) -> str | None:
         """The real path of `rel` if it stays inside the root (symlinks included)."""
+        if path_issue(rel) is not None:  # NUL, controls, over-long: no file has such a name
+            return None
         parts = [p for p in rel.split("/") if p not in ("", ".")]
         if ".." in parts:
             return None
@@ -60,7 +63,7 @@ class LocalTree:
         try:
             with open(target, "rb") as fh:
                 return fh.read(max_bytes)
-        except OSError:  # missing, a directory, unreadable
+        except (OSError, ValueError):  # missing, a directory, unreadable, a name the OS refuses
             return None
 
     def list_dir(self, path: str) -> list[str] | None:
@@ -73,10 +76,23 @@ class LocalTree:
             return self._listing[target]
         try:
             names: list[str] | None = sorted(os.listdir(target))
-        except OSError:  # missing or not a directory
+        except (OSError, ValueError):  # missing, not a directory, a name the OS refuses
             names = None
         self._listing[target] = names
         return names
+
+
+def _inside_root(root: Path, manifest: Path) -> tuple[Path, Path]:
+    """The symlink rule holds for the manifest too: one that resolves outside the marketplace
+    folder is refused, or a folder could make us store any JSON file on the machine."""
+    rel = manifest.relative_to(root).as_posix()
+    if LocalTree(root)._resolve(rel) is None:
+        raise SourceError(
+            f"{manifest} is a symlink leaving {root}; symlinks out of a marketplace are not "
+            "followed",
+            hint="copy the manifest into the folder instead of linking it",
+        )
+    return root, manifest
 
 
 def find_manifest(path: Path) -> tuple[Path, Path]:
@@ -84,10 +100,10 @@ def find_manifest(path: Path) -> tuple[Path, Path]:
     if path.is_file():
         parent = path.parent
         root = parent.parent if parent.name == ".claude-plugin" else parent
-        return root, path
+        return _inside_root(root, path)
     candidate = path / MANIFEST_REL
     if candidate.is_file():
-        return path, candidate
+        return _inside_root(path, candidate)
     if path.is_dir():
         raise SourceError(
             f"no {MANIFEST_REL} in {path}",

@@ -122,8 +122,9 @@ def read_tarball(
                 elif _wanted(rel, prefixes):
                     tree.truncated = True
                 tree._add_file(rel, head, member.size)
-    except (tarfile.TarError, EOFError, OSError, zlib.error) as exc:
-        raise SourceError(f"unreadable tarball: {exc}") from None
+    except (tarfile.TarError, EOFError, OSError, zlib.error, ValueError) as exc:
+        # ValueError: malformed headers (bad numbers, NULs in names) that tarfile lets through.
+        raise SourceError(f"unreadable tarball: {type(exc).__name__}: {exc}"[:300]) from None
     # Files whose heads were not kept must not read as empty files.
     for path, size in tree.sizes.items():
         if size and not tree.files[path]:

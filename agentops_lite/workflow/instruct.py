@@ -54,7 +54,7 @@ _FINISHED = {
     "succeeded": "The run succeeded.",
     "failed": "The run failed.",
     "cancelled": "The run was cancelled.",
-    "rolled_back": "The run was rolled back.",
+    "rolled_back": "The run was rolled back",
     "rollback_failed": "The rollback failed; check the steps by hand.",
 }
 
@@ -175,7 +175,11 @@ def next_report(cat: Catalog | None, info: RunInfo, wf: Workflow, state: RunStat
     done = not tasks and state.status not in ("running", "rolling_back")
     if done:
         message = _FINISHED.get(state.status, f"The run ended: {state.status}.")
-        if state.status == "failed":
+        if state.status == "rolled_back":
+            message += f": {state.reason}." if state.reason else "."
+        elif state.status == "failed" and state.rollback is not None:
+            message = f"The run failed; {(state.reason or '').rpartition('; ')[2]}."
+        elif state.status == "failed":
             message += " Ask the user before `agentops-lite run rollback " + info.id + "`."
     elif len(tasks) > 1:
         message = f"{len(tasks)} steps are ready; they are independent: do them in parallel."

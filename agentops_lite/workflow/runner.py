@@ -30,6 +30,7 @@ from agentops_lite.workflow.state import (
     Attempt,
     Outcome,
     Recordable,
+    RollbackPlan,
     RunState,
     StepState,
     actions,
@@ -164,20 +165,14 @@ def advance(wf: Workflow, state: RunState, now: str) -> RunState:
             state.reason = f"step(s) failed: {names}" if failed else state.reason
             state.status = "failed"
             if "rollback" in policy:
-                return begin_rollback(wf, state, now)
+                return begin_rollback(wf, state, now, asked=False)
     if state.status == "rolling_back":
         _advance_rollback(wf, state, now)
     return state
 
 
-def begin_rollback(wf: Workflow, state: RunState, now: str) -> RunState:
-    """Queue the rollback steps of completed steps, latest first, and start the first."""
-    state = state.model_copy(deep=True)
-    if state.status in ("rolling_back", "rolled_back"):
-        raise WorkflowError(f"the run is already {state.status.replace('_', ' ')}")
-    for st in state.steps.values():
-        if st.status == "running":
-            st.status, st.finished_at, st.error = "cancelled", now, "cancelled by rollback"
+def rollback_plan(wf: Workflow, state: RunState) -> RollbackPlan:
+    """The rollback steps of completed steps, latest first, and why the others would not run."""
     acts = actions(wf)
     done = sorted(
         (st.seq or 0, key)
@@ -185,7 +180,50 @@ def begin_rollback(wf: Workflow, state: RunState, now: str) -> RunState:
         if st.status == "success" and st.kind != "rollback"
     )
     owners = {canon(owner.id): key for key, (kind, _a, owner) in acts.items() if kind == "rollback"}
-    state.rollback_queue = [owners[key] for _seq, key in reversed(done) if key in owners]
+    queued = [owners[key] for _seq, key in reversed(done) if key in owners]
+    not_run: dict[str, str] = {}
+    for owner, key in owners.items():
+        if key not in queued:
+            st = state.steps[owner]
+            never = "never completed" if st.status in ("failure", "cancelled", "running") else ""
+            never = never or ("was skipped" if st.status == "skipped" else "never ran")
+            not_run[state.steps[key].id] = f"{st.id} {never}: nothing of it to undo"
+    return RollbackPlan(
+        declared=[state.steps[k].id for k in owners.values()],
+        queued=[state.steps[k].id for k in queued],
+        not_run=not_run,
+    )
+
+
+def _nothing_to_undo(plan: RollbackPlan) -> str:
+    if not plan.declared:
+        return "nothing to roll back: the workflow declares no rollback steps"
+    why = "; ".join(f"{rid}: {reason}" for rid, reason in plan.not_run.items())
+    return f"nothing to roll back ({why})"
+
+
+def begin_rollback(wf: Workflow, state: RunState, now: str, *, asked: bool = True) -> RunState:
+    """Queue the rollback steps of completed steps, latest first, and start the first.
+
+    With nothing to undo, an asked-for rollback is refused (nothing changes) and an automatic
+    one (`on_failure: rollback`) leaves the run failed, saying so."""
+    if state.status in ("rolling_back", "rolled_back"):
+        raise WorkflowError(f"the run is already {state.status.replace('_', ' ')}")
+    plan = rollback_plan(wf, state)
+    if not plan.queued:
+        if asked:
+            raise WorkflowError(_nothing_to_undo(plan) + "; nothing changed")
+        state = state.model_copy(deep=True)
+        state.rollback = plan
+        state.reason = "; ".join(filter(None, [state.reason, _nothing_to_undo(plan)]))
+        return state
+    state = state.model_copy(deep=True)
+    state.rollback = plan
+    for st in state.steps.values():
+        if st.status == "running":
+            st.status, st.finished_at, st.error = "cancelled", now, "cancelled by rollback"
+    acts = actions(wf)
+    state.rollback_queue = [canon(rid) for rid in plan.queued]
     for key in state.rollback_queue:
         st = state.steps[key]
         if st.status in ("failure", "cancelled"):  # a retried rollback gets fresh attempts
@@ -211,6 +249,20 @@ def _advance_rollback(wf: Workflow, state: RunState, now: str) -> None:
             _start(_Ctx(wf, state, now), st, acts[state.rollback_queue[0]][1], {})
         return
     state.status = "rolled_back"
+    state.reason = rolled_back_reason(state)
+
+
+def rolled_back_reason(state: RunState) -> str:
+    """Which rollback steps ran (and which were skipped or left alone)."""
+    plan = state.rollback or RollbackPlan(declared=[], queued=[])
+    by_id = {st.id: st for st in state.steps.values()}
+    ran = [rid for rid in plan.queued if by_id[rid].status == "success"]
+    skipped = [rid for rid in plan.queued if by_id[rid].status == "skipped"]
+    parts = [f"undone by {', '.join(ran)}" if ran else "no rollback step reported success"]
+    if skipped:
+        parts.append(f"skipped: {', '.join(skipped)}")
+    parts += [f"{rid} not run ({why})" for rid, why in plan.not_run.items()]
+    return "; ".join(parts)
 
 
 # -- recording ------------------------------------------------------------------------------

@@ -59,6 +59,17 @@ class StepState(BaseModel):
     history: list[Attempt] = Field(default_factory=list)
 
 
+class RollbackPlan(BaseModel):
+    """What a rollback had to work with: which rollback steps exist, which it queued, and why
+    the others were left alone (so "rolled back" is never said of a run nothing undid)."""
+
+    declared: list[str] = Field(description="Rollback step ids the workflow declares")
+    queued: list[str] = Field(description="Those it runs, latest completed step first")
+    not_run: dict[str, str] = Field(
+        default_factory=dict, description="Rollback step id -> why it is not run"
+    )
+
+
 class RunState(BaseModel):
     """Everything a run knows; stored as JSON in `runs.state_json`."""
 
@@ -67,6 +78,7 @@ class RunState(BaseModel):
     steps: dict[str, StepState] = Field(description="By canonical step id")
     decisions: dict[str, bool] = Field(default_factory=dict, description="Conditional → branch")
     rollback_queue: list[str] = Field(default_factory=list)
+    rollback: RollbackPlan | None = Field(default=None, description="Set once a rollback began")
     seq: int = 0
     reason: str | None = None
 
@@ -176,6 +188,7 @@ def status_document(run_id: str, workflow: str, state: RunState) -> dict[str, An
         "workflow": workflow,
         "status": state.status,
         "reason": state.reason,
+        "rollback": state.rollback.model_dump(mode="json") if state.rollback else None,
         "inputs": state.inputs,
         "state": steps,
     }

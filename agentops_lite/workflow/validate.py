@@ -139,6 +139,7 @@ class _Walk:
     # (from step, to step, problem): ordering errors, dropped when the edge is part of a cycle
     order: list[tuple[str, str, Problem]] = field(default_factory=list)
     edges: dict[str, set[str]] = field(default_factory=dict)
+    done: set[str] = field(default_factory=set)  # steps surely finished at the walk's point
 
 
 def structure(wf: Workflow) -> list[Problem]:
@@ -151,9 +152,12 @@ def structure(wf: Workflow) -> list[Problem]:
             rid = rollback_id(step)
             _define(w, rid, f"{path}.rollback" + (".id" if step.rollback.id else ""))
             w.rollbacks.add(canon(rid))
-    if not wf.steps:
-        w.problems.append(_warn("steps", "the workflow has no steps", "empty"))
-    _seq(w, wf.steps, "steps", frozenset())
+    if not w.ids:
+        # Nothing would run: a run of it would "succeed" at once without doing anything.
+        w.problems.append(
+            _err("steps", "the workflow has nothing to run: no steps and no plugins", "empty")
+        )
+    _seq(w, wf.steps, "steps")
     cyclic = _cycles(w)
     w.problems.extend(p for a, b, p in w.order if (a, b) not in cyclic)
     w.problems.extend(_policy_problems(wf))
@@ -170,53 +174,80 @@ def _define(w: _Walk, step_id: str, path: str) -> None:
         w.ids[key] = path
 
 
-def _seq(w: _Walk, nodes: list[Node], path: str, done: frozenset[str]) -> frozenset[str]:
+def _seq(w: _Walk, nodes: list[Node], path: str) -> list[str]:
+    added: list[str] = []
     for i, node in enumerate(nodes):
-        done = _node(w, node, f"{path}[{i}]", done)
-    return done
+        added.extend(_node(w, node, f"{path}[{i}]"))
+    return added
 
 
-def _node(w: _Walk, node: Node, path: str, done: frozenset[str]) -> frozenset[str]:
+def _undo(w: _Walk, added: list[str]) -> None:
+    w.done.difference_update(added)
+
+
+def _mark(w: _Walk, keys: Iterator[str] | list[str]) -> list[str]:
+    """Add `keys` to the finished set; return those that were not in it (what to undo)."""
+    fresh = [k for k in keys if k not in w.done]
+    w.done.update(fresh)
+    return fresh
+
+
+def _node(w: _Walk, node: Node, path: str) -> list[str]:
+    """Walk `node` with `w.done` as the steps finished before it; leave in `w.done` the steps
+    finished after it and return the ones it added.
+
+    One mutable set with undo instead of a set copied per step: validation stays linear in the
+    steps (times the nesting of parallel and conditional blocks), not quadratic (issue 16).
+    """
     if isinstance(node, StepNode):
-        return _step(w, node, path, done)
+        return _step(w, node, path)
     if isinstance(node, SequentialNode):
         if not node.steps:
             w.problems.append(_warn(f"{path}.steps", "empty sequence", "empty"))
-        return _seq(w, node.steps, f"{path}.steps", done)
+        return _seq(w, node.steps, f"{path}.steps")
     if isinstance(node, ParallelNode):
-        after = done
+        # Each branch sees only what finished before the block; all of them before the aggregate.
+        branches: list[str] = []
         for i, branch in enumerate(node.branches):
-            after |= _node(w, branch, f"{path}.branches[{i}]", done)
+            added = _node(w, branch, f"{path}.branches[{i}]")
+            _undo(w, added)
+            branches.extend(added)
+        after = _mark(w, branches)
         if node.aggregate is not None:
-            after = _step(w, node.aggregate, f"{path}.aggregate", after)
+            after.extend(_step(w, node.aggregate, f"{path}.aggregate"))
         return after
-    _condition(w, node, path, done)
-    then = _seq(w, node.then, f"{path}.then", done)
-    other = _seq(w, node.else_, f"{path}.else", done)
+    _condition(w, node, path)
+    then = _seq(w, node.then, f"{path}.then")
+    _undo(w, then)
+    other = _seq(w, node.else_, f"{path}.else")
+    _undo(w, other)
     if not node.then and not node.else_:
         w.problems.append(_warn(path, "conditional with neither `then` nor `else`", "empty"))
-    return then & other
+    # Only what both branches finish is finished after the block.
+    both = set(then)
+    return _mark(w, [k for k in other if k in both])
 
 
-def _condition(w: _Walk, node: ConditionalNode, path: str, done: frozenset[str]) -> None:
+def _condition(w: _Walk, node: ConditionalNode, path: str) -> None:
     try:
         parsed = expr.parse(node.if_)
     except expr.ExprError as exc:
         w.problems.append(_err(f"{path}.if", f"bad condition: {exc}", "bad-condition"))
         return
     for ref in expr.paths(parsed):
-        _ref(w, ref, f"{path}.if", None, done, in_condition=True)
+        _ref(w, ref, f"{path}.if", None, in_condition=True)
 
 
-def _step(w: _Walk, step: StepNode, path: str, done: frozenset[str]) -> frozenset[str]:
+def _step(w: _Walk, step: StepNode, path: str) -> list[str]:
     me = canon(step.id)
     for where, text in _strings(step, path):
-        _template(w, text, where, me, done)
+        _template(w, text, where, me)
+    mine = _mark(w, [me])
     if step.rollback is not None:
         # A rollback runs only after its step completed, so it may read that step too.
         for where, text in _strings(step.rollback, f"{path}.rollback"):
-            _template(w, text, where, canon(rollback_id(step)), done | {me})
-    return done | {me}
+            _template(w, text, where, canon(rollback_id(step)))
+    return mine
 
 
 def _strings(action: Any, path: str) -> Iterator[tuple[str, str]]:
@@ -236,19 +267,17 @@ def _walk_strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
             yield from _walk_strings(v, f"{path}[{i}]")
 
 
-def _template(w: _Walk, text: str, path: str, me: str, done: frozenset[str]) -> None:
+def _template(w: _Walk, text: str, path: str, me: str) -> None:
     if "${" not in text:
         return
     for raw, parsed in expr.template_paths(text):
         if isinstance(parsed, expr.ExprError):
             w.problems.append(_err(path, f"bad reference ${{{raw}}}: {parsed}", "bad-reference"))
         else:
-            _ref(w, parsed, path, me, done, in_condition=False)
+            _ref(w, parsed, path, me, in_condition=False)
 
 
-def _ref(
-    w: _Walk, ref: expr.Path, path: str, me: str | None, done: frozenset[str], in_condition: bool
-) -> None:
+def _ref(w: _Walk, ref: expr.Path, path: str, me: str | None, in_condition: bool) -> None:
     head = str(ref.parts[0])
     key = canon(head)
     text = ref.text()
@@ -284,7 +313,7 @@ def _ref(
         return
     if me is not None:
         w.edges.setdefault(me, set()).add(key)
-    if key not in done:
+    if key not in w.done:
         msg = (
             f"{text}: step {head!r} is not guaranteed to have finished before this point "
             f"(it runs later, in a parallel branch, or in a conditional branch)"

@@ -94,7 +94,7 @@ def test_discover_folds_the_same_plugin_across_marketplaces(
     hits = [h for h in discover(cat, "review pull requests").results if h.plugin == "pr-reviewer"]
     assert len(hits) == 1
     assert {hits[0].marketplace, hits[0].also_in[0].marketplace} == {"alpha-market", "beta-market"}
-    assert hits[0].also_in[0].install.startswith("/plugin install pr-reviewer@")
+    assert hits[0].also_in[0].install.command.startswith("/plugin install pr-reviewer@")
 
 
 @pytest.mark.parametrize(

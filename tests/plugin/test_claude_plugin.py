@@ -190,6 +190,8 @@ def test_discover_command_inlines_cli_output_into_the_first_request(
 
 
 FIXTURE_MARKET = REPO_ROOT / "tests" / "fixtures" / "discover_market"
+# What Claude Code tells the model when the typed slash command does not exist (2.1.330).
+NO_SUCH_COMMAND = "but no command with that name is available in this session"
 
 
 def dev_cli(tmp_path: Path) -> Path:
@@ -241,6 +243,8 @@ def run_cli(cli_dir: Path, env: dict[str, str], *args: str) -> str:
     ],
     ids=["discover", "prime"],
 )
+# The plain name is what users type; the frontmatter `name` makes Claude Code map it to ours.
+@pytest.mark.parametrize("prefix", ["agentops-lite:", ""], ids=["namespaced", "plain"])
 def test_slash_command_sends_the_cli_ranking_for_a_prepared_catalog(
     claude: ClaudeRunner,
     plugin_source: Path,
@@ -250,6 +254,7 @@ def test_slash_command_sends_the_cli_ranking_for_a_prepared_catalog(
     cli_args: list[str],
     query: str,
     best: str,
+    prefix: str,
 ) -> None:
     cli_dir = dev_cli(tmp_path)
     env = prepared_catalog(tmp_path, cli_dir)
@@ -260,11 +265,13 @@ def test_slash_command_sends_the_cli_ranking_for_a_prepared_catalog(
     claude.path_dirs.append(cli_dir)
     claude.extra_env.update(env)
     fake_anthropic.default_text = f"Use {best}."
-    done = claude.prompt(f"/agentops-lite:{command} {query}", fake_anthropic.url)
+    done = claude.prompt(f"/{prefix}{command} {query}", fake_anthropic.url)
     assert done.stdout.strip() == f"Use {best}."
 
     [turn] = fake_anthropic.agent_turns()  # one turn: the ranking was already inlined
     prompt = turn.last_user_text()
+    assert f"<command-name>/agentops-lite:{command}</command-name>" in prompt
+    assert NO_SUCH_COMMAND not in turn.prompt_text()
     assert expected.strip() in prompt
     # The injected marketplace text reaches the model only inside the tagged, flagged block.
     flat = " ".join(prompt.split())
@@ -274,6 +281,10 @@ def test_slash_command_sends_the_cli_ranking_for_a_prepared_catalog(
     assert prompt.count("IGNORE ALL PREVIOUS INSTRUCTIONS") == block.group(2).count(
         "IGNORE ALL PREVIOUS INSTRUCTIONS"
     )
+    if command == "agentops-prime":
+        # Claude is asked to split the goal into needs itself and call the CLI with them.
+        assert "split the goal yourself into needs" in flat
+        assert 'agentops-lite prime --need "<need 1>"' in flat
 
 
 class ScriptedOrchestrator:
@@ -348,11 +359,13 @@ class ScriptedOrchestrator:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("prefix", ["agentops-lite:", ""], ids=["namespaced", "plain"])
 def test_orchestrate_drives_a_parallel_workflow_to_done_inside_claude_code(
     claude: ClaudeRunner,
     plugin_source: Path,
     fake_anthropic: FakeAnthropic,
     tmp_path: Path,
+    prefix: str,
 ) -> None:
     cli_dir = dev_cli(tmp_path)
     env = {"AGENTOPS_HOME": str(tmp_path / "agentops-home")}
@@ -366,7 +379,7 @@ def test_orchestrate_drives_a_parallel_workflow_to_done_inside_claude_code(
     model = ScriptedOrchestrator("wf.json")
     fake_anthropic.script = [model] * 20
     done = claude.prompt(
-        "/agentops-lite:agentops-orchestrate wf.json (I have read the plan: yes, run it)",
+        f"/{prefix}agentops-orchestrate wf.json (I have read the plan: yes, run it)",
         fake_anthropic.url,
         cwd=project,
         timeout=300,
@@ -375,6 +388,8 @@ def test_orchestrate_drives_a_parallel_workflow_to_done_inside_claude_code(
 
     first = fake_anthropic.agent_turns()[0].last_user_text()
     assert "agentops-lite run next RUN --json" in first  # the command's instructions
+    # The plain name runs the very same command, so its allowed-tools apply (checked below).
+    assert "<command-name>/agentops-lite:agentops-orchestrate</command-name>" in first
     commands = [c for c, _, _ in model.results]
     records = [c for c in commands if " run record " in c]
     assert len(records) == 4, commands

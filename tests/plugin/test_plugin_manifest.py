@@ -102,6 +102,9 @@ def test_commands_grant_only_the_cli_and_treat_marketplace_text_as_untrusted(
 ) -> None:
     meta, body = frontmatter(ROOT / "commands" / f"{command}.md")
     assert meta["description"] and len(meta["description"]) <= 80  # listing cost
+    # An explicit name gives the plain `/agentops-prime` besides `/agentops-lite:agentops-prime`
+    # (Claude Code >= 2.1.216; tests/plugin/test_plain_names.py proves it).
+    assert meta["name"] == command
     assert meta["allowed-tools"] == "Bash(agentops-lite:*)"
     # User-invoked only: Claude can't call them with arguments taken from untrusted text.
     assert meta["disable-model-invocation"] is True

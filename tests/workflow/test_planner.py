@@ -1,7 +1,8 @@
-"""The planner: stage order, parallel analysis, a test gate, rollback on deploy; always valid."""
+"""The planner: the goal's needs in order, one fitting plugin each, gates and rollback; valid."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -42,48 +43,125 @@ def fixture_catalog(make_marketplace: Callable[..., Path]) -> list[PluginRecord]
         return cat.plugins()
 
 
-def test_planner_build_from_picks_has_gate_parallel_and_rollback(
+def _steps(wf: object) -> list[StepNode]:
+    return [s for _, _, s in iter_steps(wf.steps, "steps")]  # type: ignore[attr-defined]
+
+
+def test_plan_follows_the_goal_order_one_plugin_per_need(
     fixture_catalog: list[PluginRecord],
 ) -> None:
-    by = {r.name: r for r in fixture_catalog}
-    picks = [
-        ("build", by["ci-builder"]),
-        ("test", by["unit-tester"]),
-        ("review", by["code-reviewer"]),
-        ("security", by["vuln-scan"]),
-        ("deploy", by["k8s-deployer"]),
-    ]
-    wf = planner.build("ship it", picks, fixer=by["debug-helper"])
-    report = check(dump(wf))
-    assert report.ok and report.warnings == 0, report.problems
-    build, analysis, gate = wf.steps
-    assert isinstance(build, StepNode) and build.plugin == "ci-builder"
-    assert isinstance(analysis, ParallelNode)
-    assert [b.id for b in analysis.branches] == ["test", "review", "security"]  # type: ignore[union-attr]
-    assert isinstance(gate, ConditionalNode) and gate.if_ == "test.passed"
-    deploy = gate.then[0]
-    assert isinstance(deploy, StepNode) and deploy.on_failure == "rollback"
-    assert deploy.rollback is not None and deploy.retry == 1
-    fix = gate.else_[0]
-    assert isinstance(fix, StepNode) and fix.plugin == "debug-helper"
+    with Catalog.open() as cat:
+        wf, picks = planner.plan_goal(
+            cat, "scan for security vulnerabilities, then build the ci pipeline, then deploy it"
+        )
+    assert check(dump(wf)).ok
+    steps = _steps(wf)
+    assert [s.plugin for s in steps] == ["vuln-scan", "ci-builder", "k8s-deployer"]
+    # Each step names the component to use and says what to do in the need's own words.
+    assert steps[1].command == "ci" and "/ci-builder:ci" in (steps[1].instructions or "")
+    assert all("then" not in (s.instructions or "") for s in steps)
+    # Later steps take the earlier one's result; the deploy is retried and can be rolled back.
+    assert steps[1].inputs["previous"] == f"${{{steps[0].id}.output}}"
+    assert steps[2].on_failure == "rollback" and steps[2].rollback is not None
+    assert all(p.fit in ("strong", "partial") for p in picks)
+
+
+def test_plan_with_a_condition_gates_on_the_tests(fixture_catalog: list[PluginRecord]) -> None:
+    with Catalog.open() as cat:
+        wf = planner.plan(cat, "deploy to kubernetes if the unit tests pass, otherwise debug it")
+    assert check(dump(wf)).ok
+    gate, cond = wf.steps
+    assert isinstance(gate, StepNode) and gate.outputs == ["passed"]
+    assert gate.plugin == "unit-tester" and gate.description  # the gate was added: said so
+    assert isinstance(cond, ConditionalNode) and cond.if_ == f"{gate.id}.passed"
+    assert [s.plugin for s in cond.then] == ["k8s-deployer"]  # type: ignore[union-attr]
+    assert [s.plugin for s in cond.else_] == ["debug-helper"]  # type: ignore[union-attr]
+
+
+def test_plan_runs_together_what_the_goal_says_runs_together(
+    fixture_catalog: list[PluginRecord],
+) -> None:
+    with Catalog.open() as cat:
+        wf = planner.plan(cat, "run the security scan, code review and unit tests in parallel")
+    assert check(dump(wf)).ok
+    (block,) = wf.steps
+    assert isinstance(block, ParallelNode)
+    got = [b.plugin for b in block.branches]  # type: ignore[union-attr]
+    assert got == ["vuln-scan", "code-reviewer", "unit-tester"]
+
+
+def test_a_need_nothing_fits_stays_an_honest_instruction(
+    fixture_catalog: list[PluginRecord],
+) -> None:
+    with Catalog.open() as cat:
+        wf, picks = planner.plan_goal(cat, "build the ci pipeline, then bake a chocolate cake")
+    assert check(dump(wf)).ok
+    build, cake = _steps(wf)
+    assert build.plugin == "ci-builder"
+    assert cake.plugin is None and "No plugin in the catalog fits" in (cake.instructions or "")
+    assert picks[1].plugin is None and picks[1].reason.startswith("nothing")
+
+
+def test_given_needs_and_chosen_plugins_are_used(fixture_catalog: list[PluginRecord]) -> None:
+    from agentops_lite.discovery.needs import needs_from_texts
+
+    with Catalog.open() as cat:
+        needs = needs_from_texts(["check the code", "ship the release"])
+        wf, picks = planner.plan_goal(cat, "", needs=needs, use=["code-reviewer@fixture-mkt"])
+    assert [p.plugin.plugin for p in picks if p.plugin][:1] == ["code-reviewer"]
+    assert picks[0].reason == "you chose it"
+    assert check(dump(wf)).ok
+
+
+def test_use_of_a_plugin_not_in_the_catalog_is_refused(
+    cli: Callable[..., Result], fixture_catalog: list[PluginRecord], tmp_path: Path
+) -> None:
+    out = tmp_path / "wf.json"
+    r = cli("workflow", "plan", "build the ci pipeline", "--use", "nope-plugin", "-o", str(out))
+    assert r.exit_code == 1, r.stdout + r.stderr
+    assert "nope-plugin" in r.stderr and "Traceback" not in r.stderr
+    assert not out.exists()  # nothing planned
+
+
+def test_needs_on_stdin_must_be_a_list_of_strings(
+    cli: Callable[..., Result], fixture_catalog: list[PluginRecord]
+) -> None:
+    for bad in ('{"need": "x"}', '["ok", 3]', "not json", '["  "]'):
+        r = cli("workflow", "plan", "--needs-json", "-", input=bad)
+        assert r.exit_code == 2, (bad, r.stdout + r.stderr)
+    r = cli("workflow", "plan", "--needs-json", "-", "--json", input='["build the ci pipeline"]')
+    assert r.exit_code == 0, r.stdout + r.stderr
+    doc = json.loads(r.stdout)
+    assert [s["plugin"] for s in doc["steps"]] == ["ci-builder"]
+
+
+def test_empty_need_is_a_usage_error(
+    cli: Callable[..., Result], fixture_catalog: list[PluginRecord]
+) -> None:
+    r = cli("workflow", "plan", "--need", "build the ci pipeline", "--need", "  ")
+    assert r.exit_code == 2, r.stdout + r.stderr
 
 
 @pytest.mark.parametrize(
-    "stages",
-    [[], ["test"], ["deploy"], ["plan", "code", "docs", "monitor"], list(planner.STAGES)],
+    "goal",
+    [
+        "deploy",
+        "build, test and deploy it",
+        "if it works ship it, otherwise fix it",
+        "review the code at the same time as the security scan",
+        "then then and , ;",
+    ],
 )
-def test_planner_output_always_validates(stages: list[str]) -> None:
-    picks = [(s, None) for s in stages] + [(s, None) for s in stages[:2]]  # doubles too
-    wf = planner.build("do the thing", picks)
-    report = check(dump(wf))
-    assert report.ok, report.problems
+def test_planner_output_always_validates(goal: str, fixture_catalog: list[PluginRecord]) -> None:
+    with Catalog.open() as cat:
+        try:
+            wf = planner.plan(cat, goal)
+        except Exception as exc:  # only our typed "no need found" error is acceptable
+            from agentops_lite.errors import UsageError
 
-
-def test_planner_wanted_stages_follow_the_intent() -> None:
-    assert planner.wanted_stages("deploy the API to production") == [
-        "build", "test", "review", "security", "deploy", "monitor",
-    ]  # fmt: skip
-    assert planner.wanted_stages("write docs") == ["code", "test", "review", "docs"]
+            assert isinstance(exc, UsageError), exc
+            return
+    assert check(dump(wf)).ok
 
 
 def test_planner_cli_plan_writes_a_valid_file(
@@ -96,32 +174,3 @@ def test_planner_cli_plan_writes_a_valid_file(
     assert r.exit_code == 0, r.stdout + r.stderr
     r = cli("run", "start", str(out), "--json")
     assert r.exit_code == 0, r.stdout + r.stderr
-
-
-def test_planner_puts_the_primary_pick_to_work_and_no_generic_filler(
-    fixture_catalog: list[PluginRecord], make_marketplace: Callable[..., Path]
-) -> None:
-    scraper = {
-        "name": "web-scraper",
-        "source": "./plugins/web-scraper",
-        "description": "Scrape product data from websites into tables",
-        "keywords": ["scraping", "crawl"],
-    }
-    files = {"plugins/web-scraper/commands/scrape.md": "---\ndescription: Scrape\n---\nx"}
-    with Catalog.open() as cat:
-        # The same plugin listed twice, worded differently (so discover does not fold them).
-        for name, extra in (("mirror-a", ""), ("mirror-b", " and crawl product pages")):
-            entry = {**scraper, "description": scraper["description"] + extra}
-            add_source(cat, str(make_marketplace(name, plugins=[entry], files=files)))
-        wf = planner.plan(cat, "scrape product data from websites")
-    assert check(dump(wf)).ok
-    steps = [s for _, _, s in iter_steps(wf.steps, "steps")]
-    used = [s.plugin for s in steps if s.plugin]
-    # The intent names no lifecycle stage: the best plugin for it does the core work, once.
-    assert used.count("web-scraper") == 1
-    assert [s.id for s in steps if s.id.startswith("code")] == ["code"]
-    core = next(s for s in steps if s.plugin == "web-scraper")
-    assert core.command == "scrape"
-    # Review is always planned, but no review plugin fits "scrape product data": instructions.
-    review = next(s for s in steps if s.id.startswith("review"))
-    assert review.plugin is None

@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from agentops_lite.errors import WorkflowError
 from agentops_lite.workflow import runner
 from agentops_lite.workflow.validate import check
 
@@ -76,11 +78,17 @@ def test_properties_valid_workflows_reach_a_terminal_state(
             assert outcome.changed
     assert runner.terminal(state), state.status
     if rollback and state.status in ("succeeded", "failed", "cancelled"):
+        plan = runner.rollback_plan(wf, state)
+        if not plan.queued:  # nothing completed declares a rollback: refused, nothing changed
+            with pytest.raises(WorkflowError, match="nothing to roll back"):
+                runner.begin_rollback(wf, state, "t")
+            return
         state = runner.begin_rollback(wf, state, "t")
         while runner.ready(state):
             state = runner.hand_out(state)
             state, _ = runner.record(wf, state, runner.ready(state)[0].id, "success", "t")
         assert state.status == "rolled_back"
+        assert state.reason and state.reason.startswith(f"undone by {', '.join(plan.queued)}")
 
 
 def _mutate(doc: Any, draw: Any) -> Any:

@@ -86,6 +86,45 @@ def test_runs_deploy_failure_retries_then_rolls_back(cli: Cli) -> None:
     doc = status(cli, rid)
     assert doc["state"]["deploy"]["attempts"] == 2
     assert doc["state"]["build-rollback"]["status"] == "success"
+    # The state and the message say what was undone, and which rollback was left alone.
+    assert doc["rollback"]["queued"] == ["build-rollback"]
+    assert set(doc["rollback"]["declared"]) == {"build-rollback", "deploy-rollback"}
+    assert "deploy never completed" in doc["rollback"]["not_run"]["deploy-rollback"]
+    assert final["message"].startswith("The run was rolled back: undone by build-rollback;")
+    assert "deploy-rollback not run" in final["message"]
+
+
+def test_a_failure_with_nothing_to_undo_says_nothing_to_roll_back(cli: Cli, tmp_path: Path) -> None:
+    doc = {
+        "version": 1,
+        "name": "deploy-only",
+        "steps": [
+            {"type": "step", "id": "lint", "instructions": "lint"},
+            {
+                "type": "step",
+                "id": "deploy",
+                "instructions": "deploy",
+                "retry": 1,
+                "on_failure": "rollback",
+                "rollback": {"instructions": "restore the previous release"},
+            },
+        ],
+    }
+    path = tmp_path / "deploy-only.json"
+    path.write_text(json.dumps(doc))
+    rid = str(ok(cli("run", "start", str(path), "--json"))["id"])
+    final = drive(
+        cli, rid, lambda sid, _a: ("failure", None) if sid == "deploy" else ("success", None)
+    )
+    assert final["status"] == "failed"
+    assert "nothing to roll back" in final["message"] and "rolled back" not in final["message"]
+    assert "deploy-rollback: deploy never completed" in final["reason"]
+    state = status(cli, rid)
+    assert state["status"] == "failed" and state["rollback"]["queued"] == []
+    # Asked for by hand, it is refused and nothing changes.
+    r = cli("run", "rollback", rid)
+    assert r.exit_code != 0 and "nothing to roll back" in r.stderr
+    assert status(cli, rid)["status"] == "failed"
 
 
 def test_runs_rollback_instructions_resolve_references(cli: Cli) -> None:

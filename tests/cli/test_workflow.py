@@ -97,3 +97,19 @@ def test_cli_workflow_start_refuses_an_invalid_file(cli: Cli, tmp_path: Path) ->
     )
     r = cli("run", "start", str(bad))
     assert r.exit_code == 1 and "steps[0].retry" in r.stderr
+
+
+def test_a_workflow_with_nothing_to_run_is_refused(cli: Cli, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.json"
+    empty.write_text(json.dumps({"workflow": "sequential"}))
+    r = cli("workflow", "validate", str(empty), "--json")
+    assert r.exit_code == 1, r.stdout + r.stderr
+    [problem] = json.loads(r.stdout)["problems"]
+    assert (problem["severity"], problem["code"]) == ("error", "empty")
+    r = cli("run", "start", str(empty))
+    assert r.exit_code == 1 and "nothing to run" in r.stderr
+    assert json.loads(cli("run", "list", "--json").stdout)["runs"] == []
+    # One step is enough to run.
+    one = tmp_path / "one.json"
+    one.write_text(json.dumps({"workflow": "sequential", "plugins": ["a"]}))
+    assert cli("workflow", "validate", str(one)).exit_code == 0

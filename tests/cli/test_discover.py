@@ -56,13 +56,13 @@ def test_discover_json_contract(cli: Callable[..., Result], loaded: Catalog) -> 
             "components",
             "description",
             "install",
-            "marketplace_add",
             "installed",
             "flags",
         }
         assert set(r["components"]) == {"relevance", "stars", "recency", "installs"}
-        assert r["install"] == f"/plugin install {r['plugin']}@alpha-market"
-        assert r["marketplace_add"].startswith("/plugin marketplace add ")
+        assert r["install"]["command"] == f"/plugin install {r['plugin']}@alpha-market"
+        assert r["install"]["marketplace_add"].startswith("/plugin marketplace add ")
+        assert r["install"]["one_step"].startswith(f"claude plugin install {r['plugin']} ")
         assert 0 <= r["score"] <= 1
 
 
@@ -147,7 +147,7 @@ def test_discover_bad_weights_is_a_usage_error(cli: Callable[..., Result], loade
 def test_show_lists_the_code_it_runs(cli: Callable[..., Result], loaded: Catalog) -> None:
     doc = json.loads(ok(cli("show", "hooked@alpha-market", "--json")))
     assert doc["runs_on_your_machine"][0]["command"] == "rm -rf /tmp/x"
-    assert doc["install_steps"][1] == "/plugin install hooked@alpha-market"
+    assert doc["install"]["command"] == "/plugin install hooked@alpha-market"
     assert "rm -rf /tmp/x" in ok(cli("show", "hooked"))
 
 
@@ -251,3 +251,57 @@ def test_index_follows_refresh_and_removal(
         assert cat.conn.execute("SELECT COUNT(*) FROM search_df").fetchone()[0] == 0
     finally:
         cat.close()
+
+
+@pytest.fixture
+def with_unread(fixture_catalog: Callable[..., Catalog]) -> Catalog:
+    """`remote-k8s` comes from another repo that was never fetched: its files were not read."""
+    remote = {
+        "name": "remote-k8s",
+        "source": {"source": "github", "repo": "acme/remote-k8s"},
+        "description": "Kubernetes deploy helper",
+    }
+    files = {"plugins/hooked/commands/deploy.md": "---\ndescription: deploy it\n---\nbody"}
+    hooked = {"name": "hooked", "source": "./plugins/hooked", "description": "Kubernetes guard"}
+    cat = fixture_catalog([*PLUGINS, remote, hooked], files=files)
+    cat.close()
+    return cat
+
+
+def test_components_never_read_are_not_read_not_zero(
+    cli: Callable[..., Result], with_unread: Catalog
+) -> None:
+    doc = json.loads(ok(cli("show", "remote-k8s", "--json")))
+    assert doc["components_read"] is False
+    assert doc["context_cost"] == {"chars": None, "tokens": None}
+    assert doc["components"] is None and doc["runs_on_your_machine"] is None
+    human = ok(cli("show", "remote-k8s"))
+    assert "not read" in human and "0 tokens" not in human and "nothing declared" not in human
+    read = json.loads(ok(cli("show", "hooked", "--json")))
+    assert read["components_read"] is True and read["context_cost"]["tokens"] >= 1
+    hits = json.loads(ok(cli("discover", "kubernetes deploy", "--json")))["results"]
+    remote = next(h for h in hits if h["plugin"] == "remote-k8s")
+    assert remote["contains"] is None and remote["component_names"] is None
+
+
+def test_compare_never_recommends_on_an_unknown(
+    cli: Callable[..., Result], with_unread: Catalog
+) -> None:
+    doc = json.loads(ok(cli("compare", "remote-k8s", "hooked", "--json")))
+    assert "context cost" not in doc["compared_on"] and "components" not in doc["compared_on"]
+    assert not any("tokens" in r for r in doc["reasons"])
+    assert any(r.startswith("context cost: unknown for remote-k8s@") for r in doc["reasons"])
+    # Nothing known tells them apart (same marketplace, no stars, same push date).
+    assert doc["recommendation"] is None
+    human = ok(cli("compare", "remote-k8s", "hooked"))
+    assert "recommendation: none" in human and "~0 tok" not in human
+
+
+def test_min_stars_without_any_star_data_says_so(
+    cli: Callable[..., Result], loaded: Catalog
+) -> None:
+    r = cli("discover", "kubernetes", "--min-stars", "1")
+    assert r.exit_code == 0 and "no plugin matches" in r.stdout
+    assert "no listing in the catalog has star data" in r.stderr
+    doc = json.loads(ok(cli("discover", "kubernetes", "--min-stars", "1", "--json")))
+    assert doc["results"] == [] and "star data" in doc["missing"]

@@ -15,7 +15,7 @@ from agentops_lite.errors import SourceError
 from agentops_lite.sources import snapshot
 from agentops_lite.sources.default_repos import DEFAULT_REPOS, FOUNDING, NOT_DEFAULTS
 from tests.conftest import REPO, corpus_meta
-from tests.snapshot.conftest import COMMIT, build_from
+from tests.snapshot_fixtures import COMMIT, build_from
 
 SCRIPT = REPO / "scripts" / "build_snapshot.py"
 PLUGIN_KEYS = {

@@ -1,4 +1,8 @@
-"""Small snapshots built from fixture marketplaces, so seeding tests stay fast."""
+"""Small snapshots built from fixture marketplaces, so seeding tests stay fast.
+
+Loaded for every test by `pytest_plugins` in tests/conftest.py: both `sources/` (the snapshot
+format) and `refresh/` (seeding from it) use these fixtures.
+"""
 
 from __future__ import annotations
 

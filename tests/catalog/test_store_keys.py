@@ -43,7 +43,8 @@ def test_catalog_name_option_pins_the_id(make_marketplace, cli) -> None:  # type
     assert [(m["key"], m["name"]) for m in listing] == [("mine", "declared-name")]
     # `/plugin install` still uses the declared name.
     plugins = json.loads(cli("plugins", "--json").stdout)["plugins"]
-    assert plugins[0]["install"] == "/plugin install a@declared-name"
+    assert plugins[0]["install"]["command"] == "/plugin install a@declared-name"
+    assert plugins[0]["install"]["one_step"] == f"claude plugin install a --marketplace {root}"
 
 
 def test_catalog_name_option_rejects_bad_or_taken_ids(make_marketplace, cli) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,287 @@
+"""Read a goal as ordered needs and the structure between them (sequence, parallel, conditional).
+
+"write terraform for a VPC, review it for security, then deploy with github actions" is three
+needs in that order; "run security, performance and quality checks at the same time" is three
+needs side by side; "run the tests and deploy if they pass, otherwise debug the failures" is a
+test gate with a branch either way. Each need keeps the user's own words (filler dropped), so it
+can be searched for on its own. Plain text rules, no model: Claude, when it is there, splits the
+goal itself and passes the needs in (`--need`); this parser is the terminal's fallback.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from agentops_lite.search.tokens import stem
+
+Role = Literal["step", "gate", "then", "else"]
+
+# Words that join clauses in order. "and" also separates list items ("security, performance and
+# code quality checks"); items without a verb borrow the list's verb and head noun below.
+_SEQ_SPLIT = re.compile(
+    r"\s*(?:;|\.\s+|,?\s*\b(?:and\s+then|and\s+after\s+that|after\s+that|afterwards|then|"
+    r"next|finally|and\s+finally)\b(?=\s|,|$)\s*,?|,\s*(?:and\s+)?|\s+and\s+)\s*",
+    re.IGNORECASE,
+)
+_PARALLEL = re.compile(
+    r"\b(?:at\s+the\s+same\s+time|in\s+parallel|simultaneously|concurrently|all\s+at\s+once|"
+    r"side\s+by\s+side|together)\b",
+    re.IGNORECASE,
+)
+_OTHERWISE = re.compile(
+    r"^(?:otherwise|else|if\s+not|or\s+else|if\s+(?:they|it)\s+fail\w*)\b[,\s]*"
+)
+# "deploy if they pass" (the action comes first) and "if the tests pass, deploy" / "if the
+# tests pass deploy" (the condition comes first).
+_SUCCESS_WORDS = r"(?:pass(?:es|ed)?|succeed\w*|green|ok|work\w*|clean|good|approved?)"
+_SUCCESS = re.compile(rf"\b{_SUCCESS_WORDS}\b", re.IGNORECASE)
+_POST_IF = re.compile(
+    rf"^(?P<act>.+?)\s+(?:only\s+)?(?:if|when|once)\s+(?P<cond>.*\b{_SUCCESS_WORDS})$"
+)
+_PRE_IF = re.compile(
+    rf"^(?:if|when|once)\s+(?P<cond>.*?\b{_SUCCESS_WORDS})\b[,\s]*(?:then\s+)?(?P<act>.*)$"
+)
+# "after the migration runs, update the docs": a plain ordering word, not a condition.
+_AFTER = re.compile(r"^(?:after|once|when|as\s+soon\s+as)\s+", re.IGNORECASE)
+_BEFORE = re.compile(r"^before\s+", re.IGNORECASE)
+_CLAUSE_HEAD = re.compile(
+    r"^(?:if|when|once|otherwise|else|after|before|or\s+else)\b", re.IGNORECASE
+)
+_PREPOSITION = re.compile(
+    r"\s(?:with|for|using|in|into|on|to|from|behind|via|across|against|of)\s", re.IGNORECASE
+)
+_FILLER = re.compile(
+    r"^(?:(?:please|kindly|help\s+me(?:\s+to)?|i\s+(?:want|need|would\s+like|'d\s+like|wanna)\s+"
+    r"(?:you\s+)?to|i\s+want|can\s+you|could\s+you|let'?s|we\s+(?:need|want)\s+to|"
+    r"i'?m\s+trying\s+to|how\s+(?:do|can)\s+i|first(?:ly)?|also|just)\s*,?\s*)+",
+    re.IGNORECASE,
+)
+_PRONOUN = re.compile(r"\b(?:it|them|this|that|these|those|its|their)\b", re.IGNORECASE)
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+#_-]*")
+# Words that start an action. A list item without one ("performance") is part of a list and
+# borrows the list's verb; stems, so "deploys"/"deploying" count too.
+_VERBS = frozenset(
+    stem(w)
+    for w in """add analyse analyze annotate audit automate backup benchmark build bundle chart
+    check clean commit compile configure containerize convert create debug deploy design
+    develop dockerize document draft edit email evaluate export extract fine-tune fix format
+    generate harden host implement import index install integrate label launch lint load
+    localize measure migrate mock monitor notify open optimize package parse plan plot polish
+    post prepare profile prototype provision publish push refactor release render research
+    review rewrite run scaffold scan schedule scrape secure seed send serve set setup ship sign
+    spec store summarize test track train transcribe transform translate tune update upgrade
+    validate verify version visualize write""".split()
+)
+_DEPLOY_VERBS = frozenset(stem(w) for w in "deploy release ship publish launch rollout".split())
+_TEST_VERBS = frozenset(stem(w) for w in "test tests verify check".split())
+MAX_NEEDS = 12
+
+
+@dataclass(frozen=True)
+class Need:
+    """One thing the goal asks for, in the user's words."""
+
+    text: str
+    role: Role = "step"
+    parallel_group: int | None = None  # needs sharing a group run side by side
+    added: bool = False  # implied by the goal, not named in it (a test gate before a deploy)
+    context: tuple[str, ...] = field(default=())  # words borrowed for "it"/"them"
+
+    @property
+    def query(self) -> str:
+        """What to search for: the need's own words plus what its pronouns stand for."""
+        own = _PRONOUN.sub(" ", self.text)
+        return " ".join(" ".join([own, *self.context]).split())
+
+    @property
+    def verb(self) -> str | None:
+        words = _WORD.findall(self.text.lower())
+        return words[0] if words and stem(words[0]) in _VERBS else None
+
+    @property
+    def deploys(self) -> bool:
+        return any(stem(w) in _DEPLOY_VERBS for w in _WORD.findall(self.text.lower()))
+
+
+def clean(text: str) -> str:
+    """A need's words without request framing ("help me", "I want to", "please")."""
+    out = _FILLER.sub("", " ".join(text.split())).strip(" ,.;:")
+    return re.sub(r"\b(?:my|our|your)\b\s*", "", out, flags=re.IGNORECASE).strip()
+
+
+def _has_verb(text: str) -> bool:
+    words = _WORD.findall(text.lower())
+    return bool(words) and stem(words[0]) in _VERBS
+
+
+def _content(text: str) -> list[str]:
+    from agentops_lite.search.tokens import STOPWORDS
+
+    return [
+        w
+        for w in _WORD.findall(text)
+        if w.lower() not in STOPWORDS and stem(w.lower()) not in _VERBS and not _PRONOUN.match(w)
+    ]
+
+
+def _split(goal: str) -> list[tuple[str, bool]]:
+    """Clauses in order, each with whether it sat in a run-together ("at the same time") part.
+
+    The run-together phrase covers the clauses of its sentence before it ("lint and scan at the
+    same time, then deploy": deploy comes after), or after it when it opens the sentence."""
+    out: list[tuple[str, bool]] = []
+    for sentence in re.split(r"(?<=[.!?;])\s+", goal.strip()):
+        parts: list[tuple[str, bool]] = [(sentence, False)]
+        if m := _PARALLEL.search(sentence):
+            head, tail = sentence[: m.start()], sentence[m.end() :]
+            parts = [(tail, True)] if not head.strip(" ,") else [(head, True), (tail, False)]
+        for body, together in parts:
+            for part in _SEQ_SPLIT.split(body):
+                part = part.strip(" ,.;:!?")
+                if part:
+                    out.append((part, together))
+    return out
+
+
+def _head(text: str) -> bool:
+    """Whether a clause starts an action of its own (a verb, or if/otherwise/after…)."""
+    return _has_verb(text) or bool(_CLAUSE_HEAD.match(text))
+
+
+def _complete_lists(clauses: list[str]) -> list[str]:
+    """Give list items the words they share with their list.
+
+    "run security", "performance", "code quality checks on repo" → "run security checks",
+    "run performance checks", "run code quality checks on repo"; "build a SaaS with Next.js",
+    "Stripe payments" → "build a SaaS with Stripe payments"; and bare verbs take the object of
+    the next clause: "build", "test", "deploy a web app" → "build a web app", …"""
+    out = list(clauses)
+    i = 0
+    while i < len(out):
+        j = i
+        while j + 1 < len(out) and not _head(out[j + 1]):
+            j += 1
+        if j > i and _has_verb(out[i]):
+            lead = out[i]
+            if (prep := list(_PREPOSITION.finditer(lead))) and len(lead.split()) > 3:
+                # The items replace what follows the lead's last preposition.
+                stem_part = lead[: prep[-1].end()]
+                for k in range(i + 1, j + 1):
+                    out[k] = stem_part + out[k]
+            else:
+                verb = lead.split()[0]
+                last = out[j]
+                cut = _PREPOSITION.search(f" {last} ")
+                core = last[: cut.start()].strip() if cut else last
+                head = core.split()[-1] if len(core.split()) > 1 else ""
+                for k in range(i, j + 1):
+                    words = out[k].split()
+                    if k > i:
+                        words = [verb, *words]
+                    if k < j and head and words[-1].lower() != head.lower():
+                        words.append(head)
+                    out[k] = " ".join(words)
+        i = j + 1
+    for k, text in enumerate(out):
+        if len(text.split()) == 1 and _has_verb(text):
+            obj = next(
+                (
+                    c.split(maxsplit=1)[1]
+                    for c in out[k + 1 :]
+                    if len(c.split()) > 1 and _has_verb(c)
+                ),
+                "",
+            )
+            if obj:
+                out[k] = f"{text} {obj}"
+    return out
+
+
+def parse_goal(goal: str) -> list[Need]:
+    """The needs of `goal` in the user's order, with their roles (see the module docstring)."""
+    raw = _split(goal)
+    texts = _complete_lists([clean(t) for t, _ in raw])
+    needs: list[Need] = []
+    group = 0
+    prev_together = False
+    branch: Role | None = None  # inside a conditional: which branch clauses join
+    before: list[Need] = []  # "before X, Y": X waits until Y is added
+    for (_, together), text in zip(raw, texts, strict=True):
+        if not text:
+            continue
+        if together and not prev_together:
+            group += 1
+        prev_together = together
+        pgroup = group if together else None
+        lowered = text.lower()
+        if branch is not None and (m := _OTHERWISE.match(lowered)):
+            branch = "else"
+            if rest := clean(text[m.end() :]):
+                needs.append(Need(rest, role="else"))
+            continue
+        found = _conditional(text)
+        if found is not None:
+            cond, act = found
+            _gate(needs, cond)
+            branch = "then"
+            if act := clean(act):
+                needs.append(Need(act, role="then"))
+            continue
+        if m := _BEFORE.match(text):
+            before.append(Need(clean(text[m.end() :])))
+            continue
+        if m := _AFTER.match(text):
+            text = clean(text[m.end() :])
+        needs.append(Need(text, role=branch or "step", parallel_group=pgroup))
+        needs.extend(before)
+        before.clear()
+    needs.extend(before)
+    return _resolve_pronouns([n for n in needs if n.text])[:MAX_NEEDS]
+
+
+def _conditional(text: str) -> tuple[str, str] | None:
+    """(condition, action) of "if X pass, Y" or "Y if X pass"; None for any other clause."""
+    lowered = text.lower()
+    if pre := _PRE_IF.match(lowered):
+        act = pre.group("act")
+        return pre.group("cond"), text[len(text) - len(act) :] if act else ""
+    if post := _POST_IF.match(lowered):
+        return post.group("cond"), text[: len(post.group("act"))]
+    return None
+
+
+def _gate(needs: list[Need], cond: str) -> None:
+    """Make the need the condition tests a gate: the last test-like need, else an added one."""
+    for k in range(len(needs) - 1, -1, -1):
+        words = {stem(w) for w in _WORD.findall(needs[k].text.lower())}
+        if words & _TEST_VERBS:
+            needs[k] = Need(needs[k].text, role="gate", context=needs[k].context)
+            return
+    subject = " ".join(
+        w for w in _WORD.findall(_SUCCESS.sub(" ", cond)) if w.lower() not in ("they", "it", "all")
+    )
+    testing = any(stem(w.lower()) in _TEST_VERBS for w in subject.split())
+    text = f"run {subject}" if testing else f"check that {subject or 'the work'} is ready"
+    needs.append(Need(text, role="gate", added=True))
+
+
+def _resolve_pronouns(needs: list[Need]) -> list[Need]:
+    """A need that says "it"/"them" searches with the domain words of the goal's first object.
+
+    The first need usually introduces what the goal is about ("scrape product data…, store it,
+    chart it"); later pronouns mostly point back at that, not at the need just before."""
+    topic = next((tuple(c[:2]) for n in needs if (c := _content(n.text))), ())
+    out: list[Need] = []
+    for i, need in enumerate(needs):
+        if i and _PRONOUN.search(need.text) and topic:
+            need = Need(
+                need.text,
+                role=need.role,
+                parallel_group=need.parallel_group,
+                added=need.added,
+                context=topic,
+            )
+        out.append(need)
+    return out

@@ -1,0 +1,224 @@
+"""One fitting plugin per need: each need is searched on its own words, a plugin that fits
+several needs serves them all, and a need nothing fits says so instead of taking a random one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from pydantic import Field
+
+from agentops_lite.discovery.fit import FIT_ORDER, FitLevel, fit_of
+from agentops_lite.discovery.goal import Need, Role
+from agentops_lite.discovery.rank import Hit
+from agentops_lite.errors import NotFoundError, UsageError
+from agentops_lite.models import OutputModel
+from agentops_lite.search.tokens import terms
+
+if TYPE_CHECKING:
+    from agentops_lite.catalog.store import Catalog
+    from agentops_lite.models import PluginRecord
+
+ALTERNATIVES = 3
+# A plugin already chosen for an earlier need serves this one too when it scores at least this
+# share of this need's best score: fewer plugins (less always-on context) for nearly the fit.
+REUSE_SHARE = 0.9
+
+
+class Invocation(OutputModel):
+    kind: str = Field(description="command | skill | agent")
+    name: str = Field(description="The component's name in the plugin")
+    usage: str = Field(description="How to invoke it: `/plugin:command`, `plugin:agent`, …")
+
+
+class NeedPick(OutputModel):
+    """What serves one need of the goal."""
+
+    need: str = Field(description="The need, in the user's words")
+    query: str = Field(description="The search run for it")
+    role: Role = Field(description="step | gate (a test the next steps depend on) | then | else")
+    parallel_group: int | None = Field(description="Needs sharing a group run side by side")
+    added: bool = Field(description="Implied by the goal rather than named in it")
+    plugin: Hit | None = Field(description="The fitting plugin; null when nothing fits")
+    fit: FitLevel | None = Field(description="strong | partial | weak; null when nothing matched")
+    coverage: float | None = Field(description="Share of the need's words the plugin matched")
+    use: Invocation | None = Field(description="The component of the plugin that does the need")
+    shared: bool = Field(default=False, description="The plugin also serves an earlier need")
+    alternatives: list[Hit] = Field(default_factory=list, description="Next best, fitting ones")
+    reason: str
+
+
+def _component_for(record: PluginRecord, need: Need) -> Invocation | None:
+    """The command, skill or agent whose name and description best match the need."""
+    wanted = set(terms(need.query))
+    best: tuple[float, int, Invocation] | None = None
+    rank = {"command": 0, "skill": 1, "agent": 2}
+    for c in record.entry.components:
+        if c.kind not in rank:
+            continue
+        name_terms = set(terms(c.name.replace("-", " ").replace("_", " ")))
+        desc_terms = set(terms(c.description or ""))
+        score = 2.0 * len(wanted & name_terms) + len(wanted & desc_terms)
+        if c.kind == "command":
+            usage = f"/{record.name}:{c.name}"
+        elif c.kind == "agent":
+            usage = f"{record.name}:{c.name}"
+        else:
+            usage = f"the {c.name} skill"
+        key = (score, -rank[c.kind])
+        if best is None or key > (best[0], best[1]):
+            best = (score, -rank[c.kind], Invocation(kind=c.kind, name=c.name, usage=usage))
+    return best[2] if best else None
+
+
+def pick_for_needs(
+    catalog: Catalog, needs: Sequence[Need], *, use: Sequence[str] = ()
+) -> list[NeedPick]:
+    """A pick per need, in order. `use`: plugins the user chose (`name` or `name@marketplace`),
+    each given to the need it fits best; they are preferred over searched ones."""
+    from agentops_lite.catalog.read import query_plugins
+    from agentops_lite.discovery.rank import discover
+
+    if not needs:
+        raise UsageError("no needs to plan", hint='e.g. --need "write terraform for a VPC"')
+    for need in needs:
+        if not need.query.strip():
+            raise UsageError("a need is empty", hint="every --need needs words")
+    chosen_ids = _resolve_use(catalog, use)
+    picks: list[NeedPick] = []
+    taken: dict[str, int] = {}  # plugin name -> first need index it serves
+    for i, need in enumerate(needs):
+        result = discover(catalog, need.query, limit=50 if chosen_ids else 10)
+        hits = result.results
+        fits = [(h, *fit_of(h, result)) for h in hits]
+        preferred = [f for f in fits if f[0].plugin_id in chosen_ids]
+        fitting = [f for f in fits if f[1] != "weak"]
+        pick: tuple[Hit, FitLevel, float] | None = None
+        shared = False
+        if preferred:
+            pick = preferred[0]
+        elif fitting:
+            top = fitting[0]
+            reuse = next(
+                (
+                    f
+                    for f in fitting[:ALTERNATIVES]
+                    if f[0].plugin.lower() in taken
+                    and f[0].score >= REUSE_SHARE * top[0].score
+                    and FIT_ORDER[f[1]] >= FIT_ORDER[top[1]]
+                ),
+                None,
+            )
+            if reuse is not None:
+                pick, shared = reuse, reuse is not top
+            else:
+                fresh = next((f for f in fitting if f[0].plugin.lower() not in taken), None)
+                pick = fresh or top
+                shared = pick[0].plugin.lower() in taken
+        if pick is None:
+            weak = fits[0] if fits else None
+            picks.append(
+                NeedPick(
+                    need=need.text,
+                    query=need.query,
+                    role=need.role,
+                    parallel_group=need.parallel_group,
+                    added=need.added,
+                    plugin=None,
+                    fit=weak[1] if weak else None,
+                    coverage=weak[2] if weak else None,
+                    use=None,
+                    alternatives=[f[0] for f in fits[:ALTERNATIVES]],
+                    reason=(
+                        "nothing in the catalog fits this need well; the best matches are weak"
+                        if weak
+                        else "nothing in the catalog matches this need"
+                    ),
+                )
+            )
+            continue
+        hit, level, share = pick
+        taken.setdefault(hit.plugin.lower(), i)
+        record = next(iter(query_plugins(catalog.conn, ids=[hit.plugin_id])), None)
+        invocation = _component_for(record, need) if record is not None else None
+        reason = (
+            "you chose it"
+            if hit.plugin_id in chosen_ids
+            else f"also serves need {taken[hit.plugin.lower()] + 1}"
+            if shared
+            else f"best {level} fit for this need"
+        )
+        picks.append(
+            NeedPick(
+                need=need.text,
+                query=need.query,
+                role=need.role,
+                parallel_group=need.parallel_group,
+                added=need.added,
+                plugin=hit,
+                fit=level,
+                coverage=share,
+                use=invocation,
+                shared=shared,
+                alternatives=[f[0] for f in fitting if f[0] is not hit][:ALTERNATIVES],
+                reason=reason,
+            )
+        )
+    return picks
+
+
+def _resolve_use(catalog: Catalog, use: Sequence[str]) -> set[int]:
+    """Row ids of every listing of the plugins the user named; an unknown one is an error."""
+    ids: set[int] = set()
+    for item in use:
+        name, _, market = item.strip().partition("@")
+        if not name:
+            raise UsageError(f"--use {item!r}: give a plugin name (NAME or NAME@MARKETPLACE)")
+        rows = catalog.conn.execute(
+            "SELECT p.id FROM plugins p JOIN marketplaces m ON m.id = p.marketplace_id "
+            "WHERE lower(p.name) = lower(?) AND (? = '' OR lower(m.key) = lower(?) "
+            "OR lower(m.name) = lower(?))",
+            (name, market, market, market),
+        ).fetchall()
+        if not rows:
+            raise NotFoundError(
+                f"--use {item}: no such plugin in the catalog",
+                hint=f'agentops-lite discover "{name}"',
+            )
+        ids |= {int(r[0]) for r in rows}
+    return ids
+
+
+def needs_from_texts(texts: Sequence[str]) -> list[Need]:
+    """Needs given directly (`--need`, or Claude's own split of the goal), in order."""
+    from agentops_lite.discovery.goal import clean
+
+    out = []
+    for text in texts:
+        if not isinstance(text, str) or not clean(text):
+            raise UsageError("a need is empty", hint="every --need needs words")
+        out.append(Need(clean(text)))
+    return out
+
+
+class SetCost(OutputModel):
+    """The always-on context the chosen plugins add to every session, as far as it is known."""
+
+    plugins: int = Field(description="Distinct plugins in the plan")
+    tokens: int = Field(description="Estimated tokens of the plugins whose components were read")
+    not_read: list[str] = Field(description="Plugins whose components were never read: unknown")
+
+
+def set_cost(catalog: Catalog, picks: Sequence[NeedPick]) -> SetCost:
+    from agentops_lite.catalog.read import query_plugins
+    from agentops_lite.discovery.compare import context_cost
+
+    ids = list(dict.fromkeys(p.plugin.plugin_id for p in picks if p.plugin is not None))
+    records = query_plugins(catalog.conn, ids=ids) if ids else []
+    known = [r for r in records if r.entry.components]
+    return SetCost(
+        plugins=len(records),
+        tokens=sum(context_cost(r).tokens for r in known),
+        not_read=[r.name for r in records if not r.entry.components],
+    )

@@ -1,0 +1,101 @@
+"""The goal parser: needs in the user's order, list items completed, parallel and conditional."""
+
+from __future__ import annotations
+
+import pytest
+
+from agentops_lite.discovery.goal import clean, parse_goal
+
+
+def _texts(goal: str) -> list[str]:
+    return [n.text for n in parse_goal(goal)]
+
+
+def test_sequence_keeps_the_users_order_and_domain_words() -> None:
+    needs = parse_goal("write terraform for an AWS VPC, review it for security, then deploy it")
+    assert [n.text for n in needs] == [
+        "write terraform for an AWS VPC",
+        "review it for security",
+        "deploy it",
+    ]
+    assert all(n.role == "step" and n.parallel_group is None for n in needs)
+    # "it" searches with what the goal is about; the need's own words stay first.
+    assert needs[1].query == "review for security terraform AWS"
+
+
+def test_filler_is_dropped_from_needs() -> None:
+    assert _texts("Please help me write the release notes") == ["write the release notes"]
+    assert clean("I want to audit my python repo") == "audit python repo"
+
+
+def test_list_items_borrow_the_verb_and_the_head_noun() -> None:
+    assert _texts("run security, performance and code quality checks") == [
+        "run security checks",
+        "run performance checks",
+        "run code quality checks",
+    ]
+    assert _texts("build, test and deploy a containerized web app") == [
+        "build a containerized web app",
+        "test a containerized web app",
+        "deploy a containerized web app",
+    ]
+    assert _texts("build a SaaS with Next.js, Stripe payments and Postgres") == [
+        "build a SaaS with Next.js",
+        "build a SaaS with Stripe payments",
+        "build a SaaS with Postgres",
+    ]
+
+
+def test_at_the_same_time_makes_a_parallel_group() -> None:
+    needs = parse_goal("lint the code and scan for secrets at the same time, then deploy")
+    assert [(n.text, n.parallel_group) for n in needs] == [
+        ("lint the code", 1),
+        ("scan for secrets", 1),
+        ("deploy", None),
+    ]
+
+
+def test_postfix_condition_gates_on_the_named_test_step() -> None:
+    needs = parse_goal("run the tests and deploy if they pass, otherwise debug the failures")
+    assert [(n.text, n.role) for n in needs] == [
+        ("run the tests", "gate"),
+        ("deploy", "then"),
+        ("debug the failures", "else"),
+    ]
+    assert not any(n.added for n in needs)
+
+
+def test_prefix_condition_adds_the_gate_it_needs_and_says_so() -> None:
+    needs = parse_goal(
+        "if the integration tests pass, publish the package, otherwise open an issue"
+    )
+    assert [(n.text, n.role, n.added) for n in needs] == [
+        ("run the integration tests", "gate", True),
+        ("publish the package", "then", False),
+        ("open an issue", "else", False),
+    ]
+
+
+def test_before_and_after_order_the_needs() -> None:
+    assert _texts("before you deploy, back up the database") == [
+        "back up the database",
+        "you deploy",
+    ]
+    assert _texts("after the migration runs, update the docs") == [
+        "the migration runs",
+        "update the docs",
+    ]
+
+
+def test_next_js_is_not_an_ordering_word() -> None:
+    assert _texts("scaffold a Next.js app") == ["scaffold a Next.js app"]
+
+
+@pytest.mark.parametrize("goal", ["", "   ", ", , ;", "then and then"])
+def test_a_goal_with_no_need_gives_no_needs(goal: str) -> None:
+    assert parse_goal(goal) == []
+
+
+def test_one_need_goal_is_one_need() -> None:
+    needs = parse_goal("I want to bake a chocolate cake")
+    assert [n.text for n in needs] == ["bake a chocolate cake"]
