@@ -19,7 +19,7 @@ from agentops_lite.models import RefreshReport
 from agentops_lite.refresh.defaults import DefaultsStatus
 from agentops_lite.sources.lint import ValidationReport
 from agentops_lite.workflow.instruct import NextReport
-from agentops_lite.workflow.state import RunStatus, StepStatus
+from agentops_lite.workflow.state import Outcome, RunStatus
 from agentops_lite.workflow.store import RunInfo
 
 if TYPE_CHECKING:
@@ -49,17 +49,9 @@ class SimilarResult(BaseModel):
     results: list[Hit] = Field(description="Nearest plugins, best first")
 
 
-class RecordResult(BaseModel):
-    """`run record --json`: what the record did, and which steps are ready now."""
+class RecordResult(Outcome):
+    """`run record --json`: what the record did (the core's `Outcome`), and what is ready now."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    step: str
-    changed: bool = Field(description="False when the same result was already recorded")
-    status: StepStatus
-    attempt: int
-    retrying: bool = False
-    run_status: RunStatus
     run: str = Field(description="The run id")
     ready: list[str] = Field(description="Step ids ready now (ask run_next for details)")
 
@@ -67,14 +59,16 @@ class RecordResult(BaseModel):
 class RunStatusResult(BaseModel):
     """`run status --json`: the run and every step's status, output and artifacts."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # `extra="allow"`: the document is built by `status_document` as a dict; a key it gains
+    # later passes through (the CLI prints it too) instead of failing every call.
+    model_config = ConfigDict(frozen=True, extra="allow")
 
     orchestration_id: str = Field(description="The run id")
     workflow: str = Field(description="The workflow's name")
     status: RunStatus
     reason: str | None = None
     rollback: dict[str, Any] | None = Field(
-        default=None, description="Declared rollback steps, the ones handed out, and why"
+        default=None, description="What a rollback undid, queued or could not run"
     )
     inputs: dict[str, Any] = Field(description="The run's inputs")
     state: dict[str, Any] = Field(

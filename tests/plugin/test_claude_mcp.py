@@ -20,6 +20,16 @@ pytest.importorskip("mcp", reason="the [mcp] extra is not installed")
 SEARCH = "mcp__agentops-lite__search_plugins"
 
 
+def first_assistant_blocks(turn: Any) -> list[dict[str, Any]]:
+    [message] = [m for m in turn.body["messages"] if m["role"] == "assistant"][:1]
+    return list(message["content"])
+
+
+def last_user_blocks(turn: Any) -> list[dict[str, Any]]:
+    content = [m for m in turn.body["messages"] if m["role"] == "user"][-1]["content"]
+    return [b for b in content if isinstance(b, dict)]
+
+
 def add_server(claude: ClaudeRunner, home: Path, tmp_path: Path) -> None:
     # The README's line, with this checkout's interpreter and the test's catalog.
     claude.run(
@@ -60,8 +70,12 @@ def test_claude_p_calls_the_search_tool_and_the_ranking_reaches_the_model(
     assert done.stdout.strip() == "Use pr-review-pro."
 
     first, second = fake_anthropic.agent_turns()
-    # The tools are offered (deferred behind tool search in this version, listed by name).
-    assert SEARCH in json.dumps(first.body)
+    # (Whether `first` lists the tool depends on how fast the server connected: Claude Code
+    # sends the first turn without waiting, and waits for the server when the tool is called.)
+    [call] = [b for b in first_assistant_blocks(second) if b.get("type") == "tool_use"]
+    [answer] = [b for b in last_user_blocks(second) if b.get("type") == "tool_result"]
+    assert call["name"] == SEARCH and call["input"] == query
+    assert answer["tool_use_id"] == call["id"] and not answer.get("is_error"), answer
     result = second.last_user_text()
     start = result.index('{"query"')
     got, _end = json.JSONDecoder().raw_decode(result[start:])
