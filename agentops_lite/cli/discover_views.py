@@ -96,10 +96,10 @@ def install_block(recipes: Sequence[InstallRecipe], header: bool = True) -> None
         out().print(
             Text("note: ", style="yellow")
             + untrusted(
-                f"{len(others)} other marketplace(s) also declare the name {name} ({listed}). "
-                f"If one of them is added already, `/plugin install …@{name}` installs from it. "
-                f"From a shell, this installs from {first.marketplace_add.split()[-1]} or refuses "
-                f"(then `/plugin marketplace remove {name}` first):",
+                f"{len(others)} other marketplace(s) also declare the name {name} ({listed}); "
+                "if one of them is added already, the install above uses it. In a shell, this "
+                f"installs from {first.marketplace_add.split()[-1]} or refuses (remove that "
+                "one first):",
                 600,
             )
         )
@@ -172,7 +172,8 @@ def _stacked(result: DiscoverResult, width: int) -> None:
         if tags:
             head.append(" ").append_text(tags)
         _line(head)
-        facts = f"stars {_stars(h)}, updated {_date(h.pushed_at)}"
+        stars = "unknown" if h.stars is None else str(h.stars)
+        facts = f"stars {stars}, updated {_date(h.pushed_at)}"
         _line(Text(facts, style="dim"), "    ")
         _line(untrusted(h.description or "(no description)", max(16, width - 4)), "    ")
         _line(untrusted(h.install.marketplace_add), "    ")
