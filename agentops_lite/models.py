@@ -141,6 +141,9 @@ class RepoMetrics(_Frozen):
 
     repo: str
     stars: int | None = None
+    stars_at: datetime | None = Field(
+        default=None, description="When the star count was recorded (None: when fetched)"
+    )
     pushed_at: datetime | None = None
     archived: bool = False
     license: str | None = None
@@ -189,6 +192,7 @@ class PluginRecord(_Frozen):
     installed: bool = False
     installs: int | None = None
     stars: int | None = None
+    stars_at: datetime | None = Field(default=None, description="When `stars` was recorded")
     pushed_at: datetime | None = None
     archived: bool = False
     dedup_key: str = Field(description="Same key = same plugin listed in several marketplaces")

@@ -27,8 +27,9 @@ def index_code_digest() -> str:
     return hashlib.sha1(code).hexdigest()
 
 
-def load_corpus(db_file: Path, corpus: Path = CORPUS) -> Path:
-    """Build (once) a catalog at `db_file` holding every corpus marketplace."""
+def load_corpus(db_file: Path, corpus: Path = CORPUS, *, stars: bool = False) -> Path:
+    """Build (once) a catalog at `db_file` holding every corpus marketplace; `stars`: with the
+    star counts of popularity.json, as the packaged snapshot carries them."""
     from agentops_lite.catalog.store import Catalog
     from agentops_lite.search.index import index_marketplace
     from agentops_lite.sources.base import SourceSpec
@@ -39,12 +40,22 @@ def load_corpus(db_file: Path, corpus: Path = CORPUS) -> Path:
     tmp = db_file.with_suffix(".tmp")
     for leftover in tmp.parent.glob(tmp.name + "*"):
         leftover.unlink()
+    known: dict[str, object] = {}
+    if stars:
+        import sys
+
+        sys.path.insert(0, str(REPO / "scripts"))
+        from build_snapshot import _with_stars, popularity
+
+        known = popularity([corpus])
     cat = Catalog.open(tmp)
     try:
         for folder in sorted(p for p in corpus.iterdir() if (p / "_meta.json").is_file()):
             meta = json.loads((folder / "_meta.json").read_text())
             manifest = folder / meta.get("marketplace_path", ".claude-plugin/marketplace.json")
             result = load_local(manifest, repo=meta["repo"], repo_root=folder)
+            if stars:
+                result = _with_stars(result, meta["repo"], meta.get("commit_date"), known)
             record = cat.add_marketplace(SourceSpec(kind="local", location=str(folder)))
             cat.conn.execute(
                 "UPDATE marketplaces SET repo = ? WHERE id = ?", (meta["repo"], record.id)

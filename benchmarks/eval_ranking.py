@@ -26,15 +26,15 @@ from _corpus import CORPUS, EVAL, index_code_digest, load_corpus  # noqa: E402
 Run = dict[str, dict[str, Any]]
 
 
-def cache_db() -> Path:
+def cache_db(stars: bool = False) -> Path:
     """A catalog of the corpus, rebuilt whenever the indexing code changes."""
-    digest = index_code_digest()[:12]
+    digest = index_code_digest()[:12] + ("-stars" if stars else "")
     folder = HERE / ".cache"
     folder.mkdir(exist_ok=True)
     for old in folder.glob("corpus-*.db*"):
-        if digest not in old.name:
+        if index_code_digest()[:12] not in old.name:
             old.unlink()
-    return load_corpus(folder / f"corpus-{digest}.db", CORPUS)
+    return load_corpus(folder / f"corpus-{digest}.db", CORPUS, stars=stars)
 
 
 def run_discover(cat: Any, queries: list[dict[str, Any]]) -> tuple[Run, list[float]]:
@@ -176,6 +176,9 @@ def main() -> int:
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--per-query", action="store_true", help="print discover's per-query nDCG@5")
     ap.add_argument("--run-out", help="write discover's run (score.py input) here")
+    ap.add_argument(
+        "--stars", action="store_true", help="with popularity.json star counts (as the snapshot)"
+    )
     a = ap.parse_args()
     sys.path.insert(0, str(EVAL))
     from score import declared_names, score_runs
@@ -184,7 +187,7 @@ def main() -> int:
 
     queries = [json.loads(x) for x in Path(a.queries).read_text().splitlines() if x.strip()]
     names = declared_names(CORPUS)
-    cat = Catalog.open(cache_db())
+    cat = Catalog.open(cache_db(a.stars))
     try:
         records = cat.plugins()
         ours, times = run_discover(cat, queries)

@@ -15,6 +15,10 @@ a subset of a repo at one commit with a `_meta.json` naming `repo`, `commit`, `c
 Deterministic: the same folders and date give the same bytes. The snapshot's date is `--date`,
 else the `generated_at` of a `stats.json` beside the folders, else the newest `fetched_at` or
 commit date.
+
+Star counts: `popularity.json` beside the folders (`{"repos": {"owner/repo": {"stars": N,
+"stars_fetched_at": ISO}}}`) gives a repo its stargazer count with the date it was recorded,
+carried into the snapshot as is; repos it does not list stay unknown (never 0).
 """
 
 from __future__ import annotations
@@ -62,13 +66,54 @@ def default_date(inputs: list[Path], metas: list[dict[str, Any]]) -> str:
 
 
 def _unread_when_capped(result: Any) -> Any:
-    """A capped folder kept the manifests but dropped component files: a plugin with none
-    found was not read (unknown), which is not the same as shipping nothing."""
+    """A capped folder kept the manifests but dropped component files: a plugin with no
+    command, agent or skill file found was not read (unknown), which is not shipping nothing
+    (what plugin.json alone declares, such as an LSP server, is not the whole of it)."""
     m = result.manifest
     plugins = tuple(
-        e if e.components else e.model_copy(update={"components_read": False}) for e in m.plugins
+        e
+        if any(c.kind in ("command", "agent", "skill") for c in e.components)
+        else e.model_copy(update={"components_read": False})
+        for e in m.plugins
     )
     return result.model_copy(update={"manifest": m.model_copy(update={"plugins": plugins})})
+
+
+def popularity(inputs: list[Path]) -> dict[str, dict[str, Any]]:
+    """owner/repo (lower case) -> {"stars", "stars_fetched_at"} from popularity.json files."""
+    found: dict[str, dict[str, Any]] = {}
+    for base in inputs:
+        for candidate in (base / "popularity.json", base.parent / "popularity.json"):
+            if candidate.is_file():
+                repos = json.loads(candidate.read_text()).get("repos", {})
+                found.update({k.lower(): v for k, v in repos.items() if isinstance(v, dict)})
+    return found
+
+
+def _with_stars(result: Any, repo: str, commit_date: str | None, known: dict[str, Any]) -> Any:
+    """The marketplace's repo metrics, and those of plugin repos, with recorded star counts."""
+    from agentops_lite.models import RepoMetrics
+
+    def merged(name: str, metrics: RepoMetrics | None, pushed: str | None) -> RepoMetrics | None:
+        fact = known.get(name.lower())
+        if fact is None or not isinstance(fact.get("stars"), int):
+            return metrics
+        base = metrics or RepoMetrics.model_validate({"repo": name, "pushed_at": pushed})
+        if base.stars is not None:  # a count fetched with the metrics is newer: keep it
+            return base
+        recorded = {"stars": fact["stars"], "stars_at": fact.get("stars_fetched_at")}
+        return RepoMetrics.model_validate({**base.model_dump(), **recorded})
+
+    update: dict[str, Any] = {"repo_metrics": merged(repo, result.repo_metrics, commit_date)}
+    plugin_metrics = dict(result.plugin_repo_metrics)
+    for entry in result.manifest.plugins:
+        other = entry.source.repo
+        if other and other.lower() != repo.lower() and other.lower() in known:
+            m = merged(other, plugin_metrics.get(other), None)
+            if m is not None:
+                plugin_metrics[other] = m
+    update["plugin_repo_metrics"] = plugin_metrics
+    return result.model_copy(update=update)
 
 
 def build(inputs: list[Path], *, when: str | None, all_repos: bool) -> tuple[bytes, list[str]]:
@@ -85,6 +130,7 @@ def build(inputs: list[Path], *, when: str | None, all_repos: bool) -> tuple[byt
             raise SystemExit(f"error: {meta['repo']} appears twice ({seen[key]}, {folder})")
         seen[key] = folder
     date = when or default_date(inputs, [m for _, m in chosen])
+    stars = popularity(inputs)
     records = []
     for folder, meta in chosen:
         manifest_path = meta.get("marketplace_path") or ".claude-plugin/marketplace.json"
@@ -96,6 +142,7 @@ def build(inputs: list[Path], *, when: str | None, all_repos: bool) -> tuple[byt
 
             metrics = RepoMetrics.model_validate({**meta["metrics"], "repo": meta["repo"]})
             result = result.model_copy(update={"repo_metrics": metrics})
+        result = _with_stars(result, meta["repo"], meta.get("commit_date"), stars)
         records.append(
             encode_marketplace(
                 result,

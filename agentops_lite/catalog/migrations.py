@@ -265,6 +265,13 @@ def m050_search_document_frequency(db: sqlite3.Connection) -> None:
     db.execute("INSERT INTO search_df SELECT term, SUM(df) FROM search_terms GROUP BY term")
 
 
+def m060_star_dates(db: sqlite3.Connection) -> None:
+    """When each star count was recorded: a count carried in the snapshot is months older than
+    the snapshot itself, and views say how old it is."""
+    db.execute("ALTER TABLE marketplaces ADD COLUMN stars_at TEXT")
+    db.execute("ALTER TABLE repo_metrics ADD COLUMN stars_at TEXT")
+
+
 MIGRATIONS: list[Migration] = [
     m001_catalog,
     m010_search_index,
@@ -273,4 +280,5 @@ MIGRATIONS: list[Migration] = [
     m031_search_impact_order,
     m040_pinned_marketplace_id,
     m050_search_document_frequency,
+    m060_star_dates,
 ]

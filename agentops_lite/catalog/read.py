@@ -15,7 +15,8 @@ SELECT p.id, m.key, m.name, m.source, p.entry_json, p.dedup_key,
        COALESCE(r.archived, 0) OR m.archived,
        EXISTS (SELECT 1 FROM installed_plugins i
                WHERE i.plugin_name = p.name AND i.marketplace_name = m.name),
-       ic.installs
+       ic.installs,
+       CASE WHEN r.stars IS NOT NULL THEN r.stars_at ELSE m.stars_at END
 FROM plugins p
 JOIN marketplaces m ON m.id = p.marketplace_id
 LEFT JOIN repo_metrics r ON r.repo = LOWER(p.source_repo)
@@ -36,6 +37,7 @@ def record_from_row(row: tuple[Any, ...]) -> PluginRecord:
         archived=bool(row[8]),
         installed=bool(row[9]),
         installs=row[10],
+        stars_at=datetime.fromisoformat(row[11]) if row[11] else None,
     )
 
 

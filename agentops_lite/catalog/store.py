@@ -34,6 +34,13 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def _stars_at(metrics: RepoMetrics | None) -> str | None:
+    """When a star count was recorded: its own date (a snapshot's) or now (a live fetch)."""
+    if metrics is None or metrics.stars is None:
+        return None
+    return _iso(metrics.stars_at or now())
+
+
 def _dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
@@ -261,6 +268,7 @@ class Catalog:
         c.execute(
             "UPDATE marketplaces SET key = ?, name = ?, description = ?, owner = ?, "
             "refreshed_at = ?, status = 'ok', last_error = NULL, stars = COALESCE(?, stars), "
+            "stars_at = COALESCE(?, stars_at), "
             "pushed_at = COALESCE(?, pushed_at), archived = ?, license = COALESCE(?, license), "
             "commit_sha = ?, snapshot_date = ?, raw_json = ? WHERE id = ?",
             (
@@ -270,6 +278,7 @@ class Catalog:
                 m.owner,
                 _iso(now()),
                 metrics.stars if metrics else None,
+                _stars_at(metrics),
                 _iso(metrics.pushed_at) if metrics else None,
                 int(metrics.archived) if metrics else 0,
                 metrics.license if metrics else None,
@@ -297,7 +306,8 @@ class Catalog:
 
     def _store_metrics(self, metrics: Iterable[RepoMetrics]) -> None:
         self.conn.executemany(
-            "INSERT OR REPLACE INTO repo_metrics VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO repo_metrics (repo, stars, pushed_at, archived, license, "
+            "default_branch, description, fetched_at, stars_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     m.repo.lower(),
@@ -308,6 +318,7 @@ class Catalog:
                     m.default_branch,
                     m.description,
                     _iso(now()),
+                    _stars_at(m),
                 )
                 for m in metrics
             ],
@@ -318,11 +329,12 @@ class Catalog:
         with db.write(self.conn):
             self.conn.execute(
                 "UPDATE marketplaces SET refreshed_at = ?, status = 'ok', last_error = NULL, "
-                "stars = COALESCE(?, stars), pushed_at = COALESCE(?, pushed_at), "
-                "archived = COALESCE(?, archived) WHERE id = ?",
+                "stars = COALESCE(?, stars), stars_at = COALESCE(?, stars_at), "
+                "pushed_at = COALESCE(?, pushed_at), archived = COALESCE(?, archived) WHERE id = ?",
                 (
                     _iso(now()),
                     metrics.stars if metrics else None,
+                    _stars_at(metrics),
                     _iso(metrics.pushed_at) if metrics else None,
                     int(metrics.archived) if metrics else None,
                     marketplace_id,

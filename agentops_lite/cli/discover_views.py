@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -18,6 +19,32 @@ if TYPE_CHECKING:
 
 def _date(value: object) -> str:
     return str(value)[:10] if value else "—"
+
+
+def _age(when: datetime) -> int:
+    aware = when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    return max(0, (datetime.now(timezone.utc) - aware).days)
+
+
+def stars_text(stars: int | None, at: datetime | None) -> str:
+    """A star count with the date it was recorded; unknown stays unknown."""
+    if stars is None:
+        return "unknown"
+    if at is None:
+        return f"{stars:,}"
+    return f"{stars:,} (recorded {_date(at)}, {_age(at)} days ago)"
+
+
+def _stars_note(hits: Sequence[Hit]) -> str:
+    dates = sorted({_date(h.stars_at) for h in hits if h.stars is not None and h.stars_at})
+    if not dates:
+        return ""
+    oldest = next(h.stars_at for h in hits if h.stars_at and _date(h.stars_at) == dates[0])
+    assert oldest is not None
+    span = dates[0] if len(dates) == 1 else f"{dates[0]} to {dates[-1]}"
+    unknown = sum(h.stars is None for h in hits)
+    tail = f", {unknown} shown without star data (unknown, not 0)" if unknown else ""
+    return f"; star counts recorded {span} (up to {_age(oldest)} days old){tail}"
 
 
 # Below this many columns for the description the table would squeeze or wrap the names, so
@@ -69,10 +96,10 @@ def install_block(recipes: Sequence[InstallRecipe], header: bool = True) -> None
         out().print(
             Text("note: ", style="yellow")
             + untrusted(
-                f"{len(others)} other marketplace(s) also declare the name {name} ({listed}). "
-                f"If one of them is added already, `/plugin install …@{name}` installs from it. "
-                f"From a shell, this installs from {first.marketplace_add.split()[-1]} or refuses "
-                f"(then `/plugin marketplace remove {name}` first):",
+                f"{len(others)} other marketplace(s) also declare the name {name} ({listed}); "
+                "if one of them is added already, the install above uses it. In a shell, this "
+                f"installs from {first.marketplace_add.split()[-1]} or refuses (remove that "
+                "one first):",
                 600,
             )
         )
@@ -107,6 +134,7 @@ def discover_table(result: DiscoverResult, explain: bool, filters: Sequence[str]
     note(
         f"{len(result.results)} shown; catalog: {info.plugins} plugins in "
         f"{info.marketplaces} marketplaces, refreshed {_date(info.refreshed_at)}"
+        + _stars_note(result.results)
     )
 
 
@@ -144,7 +172,8 @@ def _stacked(result: DiscoverResult, width: int) -> None:
         if tags:
             head.append(" ").append_text(tags)
         _line(head)
-        facts = f"stars {_stars(h)}, updated {_date(h.pushed_at)}"
+        stars = "unknown" if h.stars is None else str(h.stars)
+        facts = f"stars {stars}, updated {_date(h.pushed_at)}"
         _line(Text(facts, style="dim"), "    ")
         _line(untrusted(h.description or "(no description)", max(16, width - 4)), "    ")
         _line(untrusted(h.install.marketplace_add), "    ")
@@ -210,7 +239,7 @@ def details_view(d: PluginDetails) -> None:
         ("homepage", d.homepage),
         ("source", d.source),
         ("keywords", ", ".join(d.keywords)),
-        ("stars", "unknown" if d.stars is None else d.stars),
+        ("stars", stars_text(d.stars, d.stars_at)),
         ("last push", _date(d.pushed_at)),
         ("installs", "unknown" if d.installs is None else d.installs),
         ("installed", "yes" if d.installed else "no"),
@@ -233,6 +262,8 @@ def details_view(d: PluginDetails) -> None:
     for r in d.runs_on_your_machine or ():
         line = Text(f"  {r.kind:<5} ") + untrusted(r.name, 60) + Text("  ")
         out().print(line + untrusted(r.command or "(command not declared)", 300, style="yellow"))
+    if d.runs_on_your_machine and not d.components_read:
+        out().print(Text("  (declared in its manifest; its files were not read: maybe more)"))
     for p in d.problems:
         style = "red" if p.severity == "error" else "yellow"
         out().print(Text(f"  {p.severity:<8}", style=style) + untrusted(p.message, 200))
@@ -250,7 +281,7 @@ def compare_view(result: CompareResult) -> None:
     rows: list[tuple[str, list[str]]] = [
         ("purpose", [safe_text(d.description or "", 80) for d in result.plugins]),
         ("components", [_kinds(d) for d in result.plugins]),
-        ("stars", ["unknown" if d.stars is None else str(d.stars) for d in result.plugins]),
+        ("stars", [stars_text(d.stars, d.stars_at) for d in result.plugins]),
         ("last push", [_date(d.pushed_at) for d in result.plugins]),
         (
             "installs",

@@ -50,8 +50,8 @@ def start(
     if json_:
         render.emit_json(info)
         return
-    render.out().print(f"started {info.id} ({info.steps_total} steps): {info.status}")
-    render.note(f"next: agentops-lite run next {info.id}")
+    render.out().print(f"started {info.run_id} ({info.steps_total} steps): {info.status}")
+    render.note(f"next: agentops-lite run next {info.run_id}")
 
 
 @app.command("next")
@@ -154,14 +154,14 @@ def record(
         info, _wf, state, outcome = store.apply(cat, run, change)
     ready = [st.id for st in runner.ready(state)]
     if json_:
-        render.emit_json({**outcome.model_dump(mode="json"), "run": info.id, "ready": ready})
+        render.emit_json({**outcome.model_dump(mode="json"), "run_id": info.run_id, "ready": ready})
         return
     what = "unchanged (already recorded)" if not outcome.changed else outcome.status
     if outcome.retrying:
         what = f"failed; retrying (attempt {outcome.attempt})"
     render.out().print(f"{outcome.step}: {what}; run {outcome.run_status}")
     if ready:
-        render.note(f"ready: {', '.join(ready)} — agentops-lite run next {info.id}")
+        render.note(f"ready: {', '.join(ready)} — agentops-lite run next {info.run_id}")
 
 
 @app.command("status")
@@ -178,7 +178,7 @@ def status(run: RunArg, json_: JsonOpt = False) -> None:
 
     with catalog() as cat:
         info, _wf, state = store.get(cat, run)
-    doc = status_document(info.id, info.workflow, state)
+    doc = status_document(info.run_id, info.workflow, state)
     if json_:
         render.emit_json(doc)
         return
@@ -228,7 +228,7 @@ def cancel(run: RunArg, json_: JsonOpt = False) -> None:
     if json_:
         render.emit_json(info)
         return
-    render.out().print(f"{info.id}: {info.status}")
+    render.out().print(f"{info.run_id}: {info.status}")
 
 
 @app.command("rollback")

@@ -101,12 +101,12 @@ def tree_view(wf: Workflow, total: int, critical: int) -> None:
 
 
 def next_view(report: NextReport) -> None:
-    head = Text(f"{report.run}  ") + Text(report.status, style=_STYLE.get(report.status, ""))
+    head = Text(f"{report.run_id}  ") + Text(report.status, style=_STYLE.get(report.status, ""))
     out().print(head)
     if report.reason:
         out().print(untrusted(report.reason, 300, style="dim"))
     for t in report.ready:
-        out().print(Text("\n▶ ") + untrusted(t.id, 80, style="bold") + Text(f"  [{t.kind}]"))
+        out().print(Text("\n▶ ") + untrusted(t.step, 80, style="bold") + Text(f"  [{t.kind}]"))
         for cmd in t.setup:
             out().print(Text("  setup: ") + untrusted(cmd, 200))
         if t.use:
@@ -120,7 +120,7 @@ def next_view(report: NextReport) -> None:
 
 def status_view(info: RunInfo, state: RunState) -> None:
     out().print(
-        untrusted(info.id, style="bold")
+        untrusted(info.run_id, style="bold")
         + Text("  ")
         + untrusted(info.workflow, 100)
         + Text("  ")
@@ -151,7 +151,7 @@ def runs_table(runs: Sequence[RunInfo]) -> None:
     t = table("run", "workflow", "status", "steps", "started", "updated")
     for r in runs:
         t.add_row(
-            untrusted(r.id),
+            untrusted(r.run_id),
             untrusted(r.workflow, 40),
             Text(r.status, style=_STYLE.get(r.status, "")),
             f"{r.steps_done}/{r.steps_total}",

@@ -15,6 +15,19 @@
     return td;
   }
 
+  // Only links the report built itself (https://github.com/owner/repo) become hrefs.
+  function link(parent, text, url) {
+    if (typeof url !== "string" || url.indexOf("https://github.com/") !== 0) {
+      parent.appendChild(document.createTextNode(text));
+      return;
+    }
+    var a = document.createElement("a");
+    a.setAttribute("href", url);
+    a.setAttribute("rel", "noopener noreferrer");
+    a.textContent = text;
+    parent.appendChild(a);
+  }
+
   function code(parent, text, cls) {
     var el = document.createElement("code");
     el.textContent = text;
@@ -32,7 +45,8 @@
       if (n) { parts.push(n + " " + (n === 1 && kind !== "mcp" && kind !== "lsp" ? kind : plural[kind])); }
     });
     var tr = document.createElement("tr");
-    var name = cell(tr, p[0]);
+    var name = cell(tr, "");
+    link(name, p[0], p[9] || market[3]);
     if (p[8]) { name.title = "version " + p[8]; }
     if (p[7]) {
       var bad = document.createElement("span");
@@ -40,14 +54,19 @@
       bad.textContent = " (" + p[7] + " manifest error" + (p[7] === 1 ? "" : "s") + ")";
       name.appendChild(bad);
     }
-    cell(tr, market[0]);
+    link(cell(tr, ""), market[0], market[3]);
     cell(tr, p[2]);
     cell(tr, parts.join(", "));
-    cell(tr, p[6] === null ? "" : p[6].toLocaleString("en-US"), "n");
+    if (p[6] === null) { cell(tr, "unknown", "n muted"); }
+    else { cell(tr, p[6].toLocaleString("en-US"), "n"); }
     cell(tr, p[3]);
     var install = cell(tr, "");
-    code(install, "/plugin install " + p[0] + "@" + market[1]);
     code(install, "/plugin marketplace add " + market[2], "add");
+    code(install, "/plugin install " + p[0] + "@" + market[1]);
+    if (market[4]) {
+      // Another marketplace declares the same name: the form that names the source.
+      code(install, "claude plugin install " + p[0] + " --marketplace " + market[2], "shell");
+    }
     return {
       tr: tr,
       hay: [p[0], market[0], market[1], p[2], p[3], p[4]].join("\n").toLowerCase(),

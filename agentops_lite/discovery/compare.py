@@ -55,9 +55,11 @@ class PluginDetails(OutputModel):
     components: list[Component] | None = Field(description="null: files not read")
     component_counts: dict[str, int] | None = Field(description="null: files not read")
     runs_on_your_machine: list[RiskItem] | None = Field(
-        description="Hooks, MCP and LSP servers; null: files not read"
+        description="Hooks, MCP and LSP servers; null: files not read. When files were not "
+        "read (components_read false) the list holds only what the manifest declares"
     )
-    stars: int | None
+    stars: int | None = Field(description="Stargazers; null: unknown (not 0)")
+    stars_at: datetime | None = Field(description="When that star count was recorded")
     pushed_at: datetime | None
     archived: bool
     installs: int | None
@@ -116,6 +118,11 @@ def show(catalog: Catalog, ident: str, now: datetime | None = None) -> PluginDet
     now = now or datetime.now(timezone.utc)
     sources = MarketSources.read(catalog.conn)
     e = r.entry
+    risks = [
+        RiskItem(kind=c.kind, name=c.name, command=c.command)
+        for c in e.components
+        if c.kind in ("hook", "mcp", "lsp")
+    ]
     return PluginDetails(
         plugin=r.name,
         marketplace=r.marketplace_key,
@@ -133,14 +140,10 @@ def show(catalog: Catalog, ident: str, now: datetime | None = None) -> PluginDet
         components_read=e.components_read,
         components=list(e.components) if e.components_read else None,
         component_counts=component_counts(e) if e.components_read else None,
-        runs_on_your_machine=[
-            RiskItem(kind=c.kind, name=c.name, command=c.command)
-            for c in e.components
-            if c.kind in ("hook", "mcp", "lsp")
-        ]
-        if e.components_read
-        else None,
+        # What the manifest alone declares is known even when the files were not read.
+        runs_on_your_machine=risks if e.components_read or risks else None,
         stars=r.stars,
+        stars_at=r.stars_at,
         pushed_at=r.pushed_at,
         archived=r.archived,
         installs=r.installs,

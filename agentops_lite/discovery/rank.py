@@ -56,7 +56,10 @@ class Hit(OutputModel):
     installed: bool
     flags: list[str] = Field(description="archived, manifest-errors, stale, duplicate")
     category: str | None = None
-    stars: int | None = None
+    stars: int | None = Field(default=None, description="Stargazers; null: unknown (not 0)")
+    stars_at: datetime | None = Field(
+        default=None, description="When that star count was recorded (it may predate the data)"
+    )
     pushed_at: datetime | None = None
     installs: int | None = None
     matched: list[str] = Field(default_factory=list, description="Query concepts it matched")
@@ -363,6 +366,7 @@ def _hit(
         flags=flags,
         category=best.entry.category,
         stars=stars,
+        stars_at=next((r.stars_at for r in group if stars is not None and r.stars == stars), None),
         pushed_at=pushed,
         installs=installs,
         matched=matched,

@@ -168,6 +168,9 @@ def encode_entry(entry: PluginEntry) -> dict[str, Any]:
     """The fields the catalog and ranker use; the entry's raw JSON stays behind."""
     data = entry.model_dump(mode="json", exclude={"raw"}, exclude_defaults=True)
     data["index"] = entry.index
+    # Always written: an entry without it is read as "read when it has components" (the rule
+    # for catalogs stored before the flag), which would undo a deliberate `false`.
+    data["components_read"] = entry.components_read
     if "description" in data:
         data["description"] = _cap(data["description"])
     for comp in data.get("components", ()):

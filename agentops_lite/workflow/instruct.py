@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 class Task(BaseModel):
     """One step to do now."""
 
-    id: str
+    step: str = Field(description="The step id as written in the workflow")
     kind: str = Field(description="step | aggregate | rollback")
     attempt: int
     max_attempts: int
@@ -41,7 +41,7 @@ class Task(BaseModel):
 class NextReport(BaseModel):
     """`run next`: every step ready now; they are independent and may be done in parallel."""
 
-    run: str
+    run_id: str
     workflow: str
     status: str
     reason: str | None = None
@@ -142,7 +142,7 @@ def task(cat: Catalog | None, run_id: str, st: StepState, action: StepNode | Rol
         else '{"summary": "…"}'
     )
     return Task(
-        id=st.id,
+        step=st.id,
         kind=st.kind,
         attempt=st.attempt,
         max_attempts=st.max_attempts,
@@ -168,7 +168,7 @@ def next_report(cat: Catalog | None, info: RunInfo, wf: Workflow, state: RunStat
     from agentops_lite.workflow.model import canon
 
     tasks = [
-        task(cat, info.id, st, acts[canon(st.id)][1])
+        task(cat, info.run_id, st, acts[canon(st.id)][1])
         for st in state.steps.values()
         if st.status == "running"
     ]
@@ -180,7 +180,7 @@ def next_report(cat: Catalog | None, info: RunInfo, wf: Workflow, state: RunStat
         elif state.status == "failed" and state.rollback is not None:
             message = f"The run failed; {(state.reason or '').rpartition('; ')[2]}."
         elif state.status == "failed":
-            message += " Ask the user before `agentops-lite run rollback " + info.id + "`."
+            message += " Ask the user before `agentops-lite run rollback " + info.run_id + "`."
     elif len(tasks) > 1:
         message = f"{len(tasks)} steps are ready; they are independent: do them in parallel."
     elif tasks:
@@ -190,7 +190,7 @@ def next_report(cat: Catalog | None, info: RunInfo, wf: Workflow, state: RunStat
     if state.status == "rolling_back":
         message = "Rolling back: " + message
     return NextReport(
-        run=info.id,
+        run_id=info.run_id,
         workflow=info.workflow,
         status=state.status,
         reason=state.reason,

@@ -184,7 +184,7 @@ def status_document(run_id: str, workflow: str, state: RunState) -> dict[str, An
             "finished_at": st.finished_at,
         }
     return {
-        "orchestration_id": run_id,
+        "run_id": run_id,
         "workflow": workflow,
         "status": state.status,
         "reason": state.reason,

@@ -54,7 +54,7 @@ def now() -> str:
 class RunInfo(BaseModel):
     """A run's row, without its state."""
 
-    id: str
+    run_id: str = Field(description="The run id (`run-YYYYMMDD-HHMMSS-xxxxxx`)")
     workflow: str = Field(description="The workflow's name")
     status: str
     reason: str | None = None
@@ -80,7 +80,7 @@ def _info(row: tuple[Any, ...], state: RunState | None) -> RunInfo:
             if st.kind != "rollback"
         )
     return RunInfo(
-        id=row[0], workflow=row[1], status=row[2], reason=row[3], source=row[4],
+        run_id=row[0], workflow=row[1], status=row[2], reason=row[3], source=row[4],
         steps_total=row[5], steps_done=done, created_at=row[6], updated_at=row[7],
         finished_at=row[8],
     )  # fmt: skip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -158,8 +159,13 @@ def test_report_browser_search_sort_and_charts(
     assert "alpha-kube" in browser.eval(
         "document.querySelector('#plugins tbody tr:not([hidden])').textContent"
     )
-    assert "/plugin install alpha-kube@" in browser.eval(
-        "document.querySelector('#plugins tbody tr:not([hidden]) code').textContent"
+    codes = browser.eval(
+        "[...document.querySelectorAll('#plugins tbody tr:not([hidden]) code')]"
+        ".map(c => c.textContent)"
+    )
+    # The recipe in order: add the marketplace, then install from it.
+    assert codes[0].startswith("/plugin marketplace add ") and codes[1].startswith(
+        "/plugin install alpha-kube@"
     )
     _type(browser, "zzz-nothing")
     assert _visible_rows(browser) == 0
@@ -204,3 +210,41 @@ def test_report_browser_corpus(
     assert 0 < _visible_rows(browser) < total
     pixels = _charts_pixels(browser)
     assert pixels["ink"] > 0.03 and pixels["colours"] > 20, pixels
+
+
+@pytest.mark.browser
+def test_report_browser_reflows_at_420px_and_links_repos(
+    cli: Callable[..., Result], browser: Browser, tmp_path: Path
+) -> None:
+    from agentops_lite.catalog.store import Catalog
+    from agentops_lite.refresh.defaults import load_defaults
+
+    with Catalog.open() as cat:  # the built-in snapshot: GitHub repos, some star counts
+        load_defaults(cat)
+    browser.call(
+        "Emulation.setDeviceMetricsOverride",
+        width=420,
+        height=900,
+        deviceScaleFactor=1,
+        mobile=True,
+    )
+    _open_report(cli, browser, tmp_path / "report.html")
+    assert browser.errors() == []
+    # Nothing wider than the screen: the page does not scroll sideways (wide tables scroll
+    # inside their own box) and every chart fits.
+    assert browser.eval("document.documentElement.scrollWidth") <= 420
+    rights = browser.eval(
+        "[...document.querySelectorAll('svg.chart, figure, .cards')]"
+        ".map(e => e.getBoundingClientRect().right)"
+    )
+    assert rights and max(rights) <= 420, rights
+    shot = browser.call("Page.captureScreenshot", format="png", captureBeyondViewport=False)
+    png = tmp_path / "report-420.png"
+    png.write_bytes(base64.b64decode(shot["data"]))
+    assert png.read_bytes()[16:24] == (420).to_bytes(4, "big") + (900).to_bytes(4, "big")
+    # Links go to the repos, and only there.
+    hrefs = browser.eval("[...document.querySelectorAll('a[href]')].map(a => a.href)")
+    assert len(hrefs) > 100 and all(h.startswith("https://github.com/") for h in hrefs)
+    text = browser.eval("document.body.textContent")
+    assert "No history yet" in text and "built-in snapshot of" in text
+    assert "star counts recorded" in text and "(unknown, not 0) are not drawn" in text

@@ -305,3 +305,33 @@ def test_min_stars_without_any_star_data_says_so(
     assert "no listing in the catalog has star data" in r.stderr
     doc = json.loads(ok(cli("discover", "kubernetes", "--min-stars", "1", "--json")))
     assert doc["results"] == [] and "star data" in doc["missing"]
+
+
+@pytest.mark.parametrize("columns", [60, 80, 120])
+def test_discover_never_wraps_a_name_or_an_install_line(
+    cli: Callable[..., Result], loaded: Catalog, monkeypatch: pytest.MonkeyPatch, columns: int
+) -> None:
+    monkeypatch.setenv("COLUMNS", str(columns))
+    doc = json.loads(ok(cli("discover", "kubernetes deploy", "--json")))
+    out = ok(cli("discover", "kubernetes deploy"))
+    lines = out.splitlines()
+    stripped = [line.strip(" │") for line in lines]
+    for hit in doc["results"]:
+        label = f"{hit['plugin']}@{hit['marketplace']}"
+        assert any(label in line for line in lines), (label, out)
+        # Install lines stand alone on their line, whole, so they can be pasted.
+        assert hit["install"]["command"] in stripped, out
+        assert hit["install"]["marketplace_add"] in stripped, out
+    table = "┏" in out
+    assert table == (columns >= 120), out
+    if table:
+        assert max(len(line) for line in lines if "│" in line) <= columns
+    else:
+        # The stacked list: name and score first, then facts and a one-line description.
+        first = next(line for line in lines if line.lstrip().startswith("1. "))
+        assert f"{doc['results'][0]['score']:.2f}" in first
+        import re
+
+        heads = re.compile(r"\s*(\d+\. |/plugin |claude plugin )")
+        prose = [line for line in lines if not heads.match(line) and not line.startswith("note:")]
+        assert prose and all(len(line) <= columns for line in prose), out

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import re
+import shlex
+from collections.abc import Callable
 from pathlib import Path
+
+import pytest
+from typer.testing import Result
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,3 +30,20 @@ def test_ci_runs_the_readme_test_command_verbatim() -> None:
     test_command = readme_commands()[1]
     ci_lines = (ROOT / ".ci" / "run").read_text().splitlines()
     assert test_command in ci_lines
+
+
+def test_readme_example_is_its_command_at_80_columns(
+    cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (ROOT / "README.md").read_text()
+    block = re.search(r"```text\n\$ agentops-lite (discover .+?)\n(.*?)\n```", text, re.S)
+    assert block is not None
+    args = shlex.split(block.group(1))
+    shown = [line for line in block.group(2).splitlines() if not line.startswith("…")]
+    monkeypatch.setenv("COLUMNS", "80")
+    result = cli(*args)
+    assert result.exit_code == 0, result.stderr
+    real = result.stdout.splitlines()
+    example_stdout = shown[: len(shown) - 2]  # the last two lines are stderr
+    assert real[: len(example_stdout)] == example_stdout
+    assert len(real) > len(example_stdout)  # the README says it trimmed the rest

@@ -32,6 +32,11 @@ def test_find_json_and_add(fake: FakeGitHub, monkeypatch: pytest.MonkeyPatch) ->
     doc = json.loads(result.stdout)
     assert [f["repo"] for f in doc["found"]] == ["acme/tools", "deep/nested"]
     assert doc["added"] == ["acme/tools"]  # the nested manifest cannot be added as owner/repo
+    from jsonschema import Draft202012Validator
+
+    from agentops_lite.cli.contract import schema_for
+
+    assert list(Draft202012Validator(schema_for("marketplace find")).iter_errors(doc)) == []
     with Catalog.open() as cat:
         assert [m.source for m in cat.marketplaces()] == ["acme/tools"]
     assert "tok-find" not in result.output

@@ -338,7 +338,7 @@ class ScriptedOrchestrator:
         if " workflow " in command:
             return [self.call(f"agentops-lite run start {self.workflow} --json")]
         if " run start " in command:
-            self.run_id = self.first_json(output)["id"]
+            self.run_id = self.first_json(output)["run_id"]
             return [self.call(f"agentops-lite run next {self.run_id} --json")]
         if " run record " in command:
             return [self.call(f"agentops-lite run next {self.run_id} --json")]
@@ -353,7 +353,7 @@ class ScriptedOrchestrator:
             calls = []
             for step in state["ready"]:  # all at once: they are independent
                 record = step["record"]["success"].replace(" [--artifact PATH]…", "")
-                calls.append(self.call(record.replace("…", f"{step['id']} done")))
+                calls.append(self.call(record.replace("…", f"{step['step']} done")))
             return calls
         return [text("The workflow is done: every step succeeded.")]
 

@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,6 +23,7 @@ PLUGIN_KEYS = {
     "components_read",
     "name",
     "index",
+    "components_read",
     "description",
     "version",
     "category",
@@ -132,3 +134,37 @@ def test_long_descriptions_are_capped(fixture_repos: list[Path]) -> None:
 def test_missing_snapshot_is_a_clear_source_error(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match="no embedded snapshot"):
         snapshot.load_all(tmp_path / "nope.json.gz")
+
+
+def test_star_counts_from_popularity_json_keep_their_date(
+    fixture_repos: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Any
+) -> None:
+    base = fixture_repos[0].parent
+    (base.parent / "popularity.json").write_text(
+        json.dumps(
+            {"repos": {"Acme/K8s-Market": {"stars": 1234, "stars_fetched_at": "2026-04-06T14:06Z"}}}
+        )
+    )
+    out = tmp_path / "snap.json.gz"
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT), str(base), "--all", "--date", "2026-11-01", "-o", str(out)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    by_repo = {r.location: r for r in snapshot.load_all(out)}
+    acme = by_repo["acme/k8s-market"].repo_metrics
+    assert acme is not None and acme.stars == 1234
+    assert acme.stars_at is not None and acme.stars_at.date().isoformat() == "2026-04-06"
+    assert acme.pushed_at is not None  # the commit date is kept beside the stars
+    beta = by_repo["beta/tools"].repo_metrics
+    assert beta is None or beta.stars is None  # not listed: unknown, never 0
+
+    monkeypatch.setattr(snapshot, "snapshot_path", lambda: out)
+    doc = json.loads(cli("discover", "helm kubernetes", "--json").stdout)
+    [hit] = [h for h in doc["results"] if h["plugin"] == "helm-pro"]
+    assert hit["stars"] == 1234 and hit["stars_at"].startswith("2026-04-06")
+    shown = cli("show", "helm-pro").stdout
+    assert re.search(r"stars\s+1,234 \(recorded 2026-04-06, \d+ days ago\)", shown)
+    assert re.search(r"stars\s+unknown", cli("show", "lint").stdout)
+    assert "star counts recorded 2026-04-06" in cli("discover", "helm kubernetes").stderr

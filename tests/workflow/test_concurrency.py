@@ -28,7 +28,7 @@ def test_concurrency_parallel_records_from_processes() -> None:
     wf = check(doc).workflow
     assert wf is not None
     with Catalog.open() as cat:
-        rid = store.start(cat, wf, {}, None).id
+        rid = store.start(cat, wf, {}, None).run_id
     procs = [
         subprocess.Popen(
             [

@@ -22,7 +22,7 @@ def ok(result: Result, code: int = 0) -> Any:
 
 
 def start(cli: Cli, name: str, *args: str) -> str:
-    return str(ok(cli("run", "start", str(EXAMPLES / f"{name}.json"), "--json", *args))["id"])
+    return str(ok(cli("run", "start", str(EXAMPLES / f"{name}.json"), "--json", *args))["run_id"])
 
 
 def drive(cli: Cli, rid: str, decide: Decide, log: list[str] | None = None) -> dict[str, Any]:
@@ -33,13 +33,13 @@ def drive(cli: Cli, rid: str, decide: Decide, log: list[str] | None = None) -> d
             return dict(nxt)
         assert nxt["ready"], nxt
         for task in nxt["ready"]:
-            status, output = decide(task["id"], task["attempt"])
-            args = ["run", "record", rid, task["id"], "--status", status, "--json"]
+            status, output = decide(task["step"], task["attempt"])
+            args = ["run", "record", rid, task["step"], "--status", status, "--json"]
             args += ["--attempt", str(task["attempt"])]
             if output is not None:
                 args += ["--output", json.dumps(output)]
             if log is not None:
-                log.append(f"{task['id']}:{status}")
+                log.append(f"{task['step']}:{status}")
             ok(cli(*args))
     raise AssertionError("run never finished")
 
@@ -62,7 +62,7 @@ def test_runs_build_test_deploy_succeeds(cli: Cli) -> None:
     assert drive(cli, rid, all_succeed, log)["status"] == "succeeded"
     assert log == ["build:success", "test:success", "deploy:success"]
     doc = status(cli, rid)
-    assert doc["orchestration_id"] == rid
+    assert doc["run_id"] == rid
     assert doc["state"]["deploy"]["inputs"] == {"artifact": None, "environment": "prod"}
     assert doc["state"]["test"]["passed"] is True  # output fields addressable as ${test.passed}
 
@@ -112,7 +112,7 @@ def test_a_failure_with_nothing_to_undo_says_nothing_to_roll_back(cli: Cli, tmp_
     }
     path = tmp_path / "deploy-only.json"
     path.write_text(json.dumps(doc))
-    rid = str(ok(cli("run", "start", str(path), "--json"))["id"])
+    rid = str(ok(cli("run", "start", str(path), "--json"))["run_id"])
     final = drive(
         cli, rid, lambda sid, _a: ("failure", None) if sid == "deploy" else ("success", None)
     )
@@ -133,18 +133,18 @@ def test_runs_rollback_instructions_resolve_references(cli: Cli) -> None:
     ok(cli("run", "record", rid, "test", "--status", "success", "--output", '{"passed": true}'))
     ok(cli("run", "record", rid, "deploy", "--status", "success", "--output", '"v42"'))
     nxt = ok(cli("run", "rollback", rid, "--json"))
-    assert [t["id"] for t in nxt["ready"]] == ["deploy-rollback"]  # latest first
+    assert [t["step"] for t in nxt["ready"]] == ["deploy-rollback"]  # latest first
     assert "before v42" in nxt["ready"][0]["instructions"]
     ok(cli("run", "record", rid, "deploy-rollback", "--status", "success"))
     nxt = ok(cli("run", "next", rid, "--json"))
-    assert [t["id"] for t in nxt["ready"]] == ["build-rollback"]
+    assert [t["step"] for t in nxt["ready"]] == ["build-rollback"]
     assert "build/dist" in nxt["ready"][0]["instructions"]
 
 
 def test_runs_parallel_analysis_hands_out_branches_together(cli: Cli) -> None:
     rid = start(cli, "parallel-analysis")
     nxt = ok(cli("run", "next", rid, "--json"))
-    assert sorted(t["id"] for t in nxt["ready"]) == ["code-quality", "performance", "security"]
+    assert sorted(t["step"] for t in nxt["ready"]) == ["code-quality", "performance", "security"]
     assert "parallel" in nxt["message"]
 
     def decide(sid: str, attempt: int) -> tuple[str, Any]:
@@ -184,9 +184,11 @@ def test_runs_test_gate_failure_retries_then_stops(cli: Cli) -> None:
 
 def test_runs_seed_conditional_reads_a_run_input(cli: Cli, seed_workflows: Path) -> None:
     seed = seed_workflows / "conditional.json"
-    rid = ok(cli("run", "start", str(seed), "--input", "test-results.passed=false", "--json"))["id"]
+    rid = ok(cli("run", "start", str(seed), "--input", "test-results.passed=false", "--json"))[
+        "run_id"
+    ]
     nxt = ok(cli("run", "next", rid, "--json"))
-    assert [t["id"] for t in nxt["ready"]] == ["debug-assistant"]
+    assert [t["step"] for t in nxt["ready"]] == ["debug-assistant"]
 
 
 def test_runs_refusals_change_nothing(cli: Cli) -> None:
@@ -234,7 +236,7 @@ def test_runs_cancel_then_list(cli: Cli) -> None:
     r = cli("run", "record", rid, "security", "--status", "success")
     assert r.exit_code == 1
     runs = ok(cli("run", "list", "--json"))["runs"]
-    assert [(r["id"], r["status"]) for r in runs] == [(rid, "cancelled")]
+    assert [(r["run_id"], r["status"]) for r in runs] == [(rid, "cancelled")]
     assert ok(cli("run", "next", "last", "--json"))["done"] is True
 
 
