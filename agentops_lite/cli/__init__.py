@@ -48,7 +48,7 @@ def _root(
 
 def _register() -> None:
     # Each module only imports typer at top level; the work is imported inside commands.
-    from agentops_lite.cli import catalog_cmds, defaults, find, marketplace, stats
+    from agentops_lite.cli import catalog_cmds, defaults, find, install_plan, marketplace, stats
     from agentops_lite.cli import discover as discover_cmds
     from agentops_lite.cli import run as run_cmds
     from agentops_lite.cli import workflow as workflow_cmds
@@ -61,6 +61,7 @@ def _register() -> None:
     app.add_typer(defaults.app, name="defaults")
     catalog_cmds.register(app)
     stats.register(app)
+    install_plan.register(app)
 
 
 def _keep_example_layout(group: typer.Typer) -> None:
