@@ -12,6 +12,7 @@ from rich.tree import Tree
 from agentops_lite.cli.render import out, table, untrusted
 
 if TYPE_CHECKING:
+    from agentops_lite.workflow.bundle import ExportResult
     from agentops_lite.workflow.instruct import NextReport
     from agentops_lite.workflow.model import Node, StepNode, Workflow
     from agentops_lite.workflow.state import RunState
@@ -158,3 +159,31 @@ def runs_table(runs: Sequence[RunInfo]) -> None:
             r.updated_at[:19].replace("T", " "),
         )
     out().print(t)
+
+
+def export_view(result: ExportResult) -> None:
+    import shlex
+
+    con = out()
+    con.print(
+        Text("wrote ")
+        + untrusted(result.directory)
+        + Text(": marketplace ")
+        + untrusted(result.marketplace)
+        + Text(", bundle plugin ")
+        + untrusted(result.plugin)
+    )
+    if result.dependencies:
+        con.print(Text("depends on: ") + untrusted(", ".join(result.dependencies)))
+    for wf in result.workflows:
+        gate = f" (after a yes for {wf.confirm_before})" if wf.confirm_before else ""
+        con.print(
+            untrusted(wf.command)
+            + Text(f"  {len(wf.steps)} step(s), at most {wf.max_agents} agents")
+            + untrusted(gate)
+        )
+    con.print("install:")
+    for argv in result.install_commands:
+        con.print(Text("  ") + untrusted(" ".join(shlex.quote(a) for a in argv)))
+    for note in result.notes:
+        con.print(untrusted(note))
