@@ -17,6 +17,7 @@ ProblemKind = Literal[
     "installed-unsatisfied",
     "cross-marketplace",
     "invalid-dependency",
+    "not-auto-installed",
 ]
 
 
@@ -66,8 +67,8 @@ class InstallPlan(OutputModel):
     plugins: list[PlannedPlugin] = Field(description="Every plugin of the set, dependencies first")
     marketplaces: list[MarketplaceStep]
     commands: list[list[str]] = Field(
-        description="argv lists, in order: marketplaces to add, then installs (roots only: "
-        "Claude Code installs their dependencies with them)"
+        description="argv lists, in order: marketplaces to add, then installs (the roots, "
+        "whose dependencies Claude Code installs with them, after any dependency it would miss)"
     )
     one_step: list[list[str]] = Field(
         description="The same with `claude plugin install NAME --marketplace SOURCE`"

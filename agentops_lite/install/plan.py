@@ -101,7 +101,8 @@ def _assemble(
             )
         )
     root_ids = [install_id(r) for r in roots]
-    todo_roots = [p for p in plugins if p.root and not p.installed]
+    missed = set(res.missed)
+    todo_roots = [p for p in plugins if (p.root or p.install_id in missed) and not p.installed]
     adds = [["claude", "plugin", "marketplace", "add", s.source] for s in steps if not s.known]
     installs = [["claude", "plugin", "install", p.install_id] for p in todo_roots]
     by_name = {s.name: s for s in steps}

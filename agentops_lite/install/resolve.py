@@ -52,16 +52,16 @@ def parse_dep(item: Any) -> DepSpec | str:
     return f"a dependency that is neither a string nor an object: {json.dumps(item)[:60]}"
 
 
-def dependencies_of(record: PluginRecord) -> tuple[list[Any], bool]:
-    """Its `dependencies` as written, and whether their version ranges count.
+def dependencies_of(record: PluginRecord) -> list[tuple[Any, bool]]:
+    """Its `dependencies` as written: (item, declared in plugin.json), the entry's first.
 
-    plugin.json's list wins over the marketplace entry's (the stored raw entry); Claude Code
-    2.1.330 reads version ranges only from plugin.json (an entry's range changes nothing).
+    Claude Code 2.1.330 (checked with the real binary) takes version ranges only from
+    plugin.json, and follows a dependency's plugin.json list only when that plugin is the one
+    being installed: for the others it reads the marketplace entry (the stored raw entry).
     """
-    if record.entry.plugin_json_dependencies is not None:
-        return list(record.entry.plugin_json_dependencies), True
-    deps = record.entry.raw.get("dependencies")
-    return (list(deps) if isinstance(deps, list) else []), False
+    raw = record.entry.raw.get("dependencies")
+    out = [(item, False) for item in (raw if isinstance(raw, list) else [])]
+    return out + [(item, True) for item in record.entry.plugin_json_dependencies or ()]
 
 
 @dataclass
@@ -71,6 +71,7 @@ class Node:
     required_by: list[str] = field(default_factory=list)
     ranges: list[Range] = field(default_factory=list)
     deps: list[str] = field(default_factory=list)  # install ids, in declared order
+    entry_deps: list[str] = field(default_factory=list)  # those its marketplace entry declares
 
 
 def install_id(record: PluginRecord) -> str:
@@ -143,6 +144,21 @@ class Resolution:
     nodes: dict[str, Node]
     order: list[str]  # dependencies before their dependants
     problems: list[PlanProblem]
+    missed: list[str] = field(default_factory=list)  # needed, but Claude Code won't bring them
+
+
+def claude_closure(nodes: dict[str, Node], roots: list[str]) -> set[str]:
+    """What `claude plugin install ROOT` brings: every dependency of the root, and of the
+    dependencies only what their marketplace entries declare."""
+    seen = set(roots)
+    queue = [d for r in roots for d in nodes[r].deps]
+    while queue:
+        nid = queue.pop()
+        if nid in seen or nid not in nodes:
+            continue
+        seen.add(nid)
+        queue.extend(nodes[nid].entry_deps)
+    return seen
 
 
 def _problem(
@@ -175,8 +191,7 @@ def resolve_set(
         while queue:
             current = nodes[queue.pop(0)]
             cur_id = install_id(current.record)
-            items, ranges_count = dependencies_of(current.record)
-            for item in items:
+            for item, ranges_count in dependencies_of(current.record):
                 spec = parse_dep(item)
                 if isinstance(spec, str):
                     problems.append(_problem("invalid-dependency", cur_id, spec, refuses=False))
@@ -223,6 +238,8 @@ def resolve_set(
                     node.required_by.append(cur_id)
                 if rid not in current.deps:
                     current.deps.append(rid)
+                if not ranges_count and rid not in current.entry_deps:
+                    current.entry_deps.append(rid)
                 if spec.version and not ranges_count:
                     problems.append(
                         _problem(
@@ -248,7 +265,21 @@ def resolve_set(
     if cycle:
         problems.append(_problem("cycle", cycle[0], "Dependency cycle: " + " → ".join(cycle)))
     problems.extend(_version_problems(universe, nodes, installed))
-    return Resolution(nodes, order, _dedupe(problems))
+    brought = claude_closure(nodes, [install_id(r) for r in roots])
+    missed = [n for n in order if n not in brought]
+    for nid in missed:
+        who = ", ".join(nodes[nid].required_by)
+        problems.append(
+            _problem(
+                "not-auto-installed",
+                nid,
+                f"{who} declares {nid} in its plugin.json only; Claude Code follows that list "
+                f"for the plugin being installed alone, so the plan installs {nid} first",
+                refuses=False,
+                error=False,
+            )
+        )
+    return Resolution(nodes, order, _dedupe(problems), missed)
 
 
 def _dedupe(problems: list[PlanProblem]) -> list[PlanProblem]:
@@ -296,8 +327,9 @@ def _installed_ranges(
         if iid in nodes:
             continue
         for record in universe.listings(inst.plugin, inst.marketplace)[:1]:
-            items, ranges_count = dependencies_of(record)
-            for item in items if ranges_count else []:
+            for item, ranges_count in dependencies_of(record):
+                if not ranges_count:
+                    continue
                 spec = parse_dep(item)
                 if isinstance(spec, DepSpec) and spec.version:
                     dep = f"{spec.name}@{spec.marketplace or inst.marketplace}"

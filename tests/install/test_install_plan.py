@@ -163,3 +163,18 @@ def test_install_plan_apply_asks_and_refuses_without_a_terminal(
     )
     r = cli("install-plan", "cyc-a@alpha", "--apply", "--yes")
     assert r.exit_code == 1 and len(log.read_text().splitlines()) == 3  # nothing more was run
+
+
+def test_install_plan_installs_first_what_claude_code_would_miss(
+    cli: Cli, markets: dict[str, Path]
+) -> None:
+    # clash -> lib (marketplace entry) -> util (lib's plugin.json only): Claude Code installs
+    # clash and lib and leaves lib broken ("util@alpha is not installed") unless util comes first.
+    code, doc = plan(cli, "clash@alpha")
+    assert code == 0
+    assert doc["commands"][-2:] == [
+        ["claude", "plugin", "install", "util@alpha"],
+        ["claude", "plugin", "install", "clash@alpha"],
+    ]
+    (note,) = [p for p in doc["problems"] if p["kind"] == "not-auto-installed"]
+    assert note["plugin"] == "util@alpha" and note["severity"] == "warning"
