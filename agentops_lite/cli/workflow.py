@@ -137,7 +137,9 @@ def export(
     from agentops_lite.workflow.bundle import export as run_export
     from agentops_lite.workflow.load import load_workflow
 
-    with catalog() as cat:
+    from agentops_lite.cli.common import read_catalog
+
+    with read_catalog() as cat:  # seeded on first use: the bundle names catalog plugins
         wf, _warnings = load_workflow(file, cat)
         result = run_export(cat, wf, output, force=force, name=name)
     if json_:
