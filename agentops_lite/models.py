@@ -98,6 +98,11 @@ class PluginEntry(_Frozen):
     has_plugin_json: bool = False
     problems: tuple[Problem, ...] = ()
     raw: dict[str, Any] = Field(default_factory=dict, description="The entry exactly as written")
+    plugin_json_dependencies: tuple[Any, ...] | None = Field(
+        default=None,
+        description="`dependencies` of its plugin.json as written (None: not declared there); "
+        "Claude Code takes version ranges only from here, not from the entry",
+    )
 
     @model_validator(mode="before")
     @classmethod

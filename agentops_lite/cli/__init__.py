@@ -48,7 +48,16 @@ def _root(
 
 def _register() -> None:
     # Each module only imports typer at top level; the work is imported inside commands.
-    from agentops_lite.cli import catalog_cmds, defaults, find, marketplace, mcp_cmd, schema_cmd, stats
+    from agentops_lite.cli import (
+        catalog_cmds,
+        defaults,
+        find,
+        install_plan,
+        marketplace,
+        mcp_cmd,
+        schema_cmd,
+        stats,
+    )
     from agentops_lite.cli import discover as discover_cmds
     from agentops_lite.cli import run as run_cmds
     from agentops_lite.cli import workflow as workflow_cmds
@@ -63,6 +72,7 @@ def _register() -> None:
     stats.register(app)
     mcp_cmd.register(app)
     schema_cmd.register(app)
+    install_plan.register(app)
 
 
 def _keep_example_layout(group: typer.Typer) -> None:

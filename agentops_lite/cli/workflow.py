@@ -138,6 +138,46 @@ def plan(
             _show(wf)
 
 
+@app.command("export")
+def export(
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="Workflow JSON (ours or a seed shape)")
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", metavar="DIR", help="Folder to write (a marketplace)")
+    ],
+    force: Annotated[bool, typer.Option("--force", help="Replace a non-empty folder.")] = False,
+    name: Annotated[
+        str | None, typer.Option("--name", metavar="NAME", help="Bundle plugin name")
+    ] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Export a workflow as a Claude Code marketplace with one bundle plugin that runs it.
+
+    The bundle depends on every plugin the workflow uses, and its `workflows/*.js` runs the
+    steps natively (`/<bundle>:<name>`): parallel branches at once, conditions on structured
+    results, retries, rollback. Steps marked `confirm` split it into several workflows.
+
+    Examples:
+      agentops-lite workflow export examples/test-gate.json -o test-gate-bundle
+      agentops-lite workflow export wf.json -o out --force --json
+    """
+    from agentops_lite.cli import render
+    from agentops_lite.cli.common import read_catalog
+    from agentops_lite.workflow.bundle import export as run_export
+    from agentops_lite.workflow.load import load_workflow
+
+    with read_catalog() as cat:  # seeded on first use: the bundle names catalog plugins
+        wf, _warnings = load_workflow(file, cat)
+        result = run_export(cat, wf, output, force=force, name=name)
+    if json_:
+        render.emit_json(result)
+        return
+    from agentops_lite.cli.workflow_views import export_view
+
+    export_view(result)
+
+
 def _show(wf: object) -> None:
     from agentops_lite.cli.workflow_views import tree_view
     from agentops_lite.workflow.model import Workflow, critical_path, iter_steps

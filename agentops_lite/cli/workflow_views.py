@@ -13,6 +13,7 @@ from agentops_lite.cli.render import out, table, untrusted
 
 if TYPE_CHECKING:
     from agentops_lite.discovery.needs import NeedPick, SetCost
+    from agentops_lite.workflow.bundle import ExportResult
     from agentops_lite.workflow.instruct import NextReport
     from agentops_lite.workflow.model import Node, StepNode, Workflow
     from agentops_lite.workflow.state import RunState
@@ -180,3 +181,31 @@ def needs_view(picks: Sequence[NeedPick], cost: SetCost | None = None) -> None:
         if cost.not_read:
             line += f" (+ unknown for {len(cost.not_read)} whose components were not read)"
         out().print(Text(line, style="dim"))
+
+
+def export_view(result: ExportResult) -> None:
+    import shlex
+
+    con = out()
+    con.print(
+        Text("wrote ")
+        + untrusted(result.directory)
+        + Text(": marketplace ")
+        + untrusted(result.marketplace)
+        + Text(", bundle plugin ")
+        + untrusted(result.plugin)
+    )
+    if result.dependencies:
+        con.print(Text("depends on: ") + untrusted(", ".join(result.dependencies)))
+    for wf in result.workflows:
+        gate = f" (after a yes for {wf.confirm_before})" if wf.confirm_before else ""
+        con.print(
+            untrusted(wf.command)
+            + Text(f"  {len(wf.steps)} step(s), at most {wf.max_agents} agents")
+            + untrusted(gate)
+        )
+    con.print("install:")
+    for argv in result.install_commands:
+        con.print(Text("  ") + untrusted(" ".join(shlex.quote(a) for a in argv)))
+    for note in result.notes:
+        con.print(untrusted(note))

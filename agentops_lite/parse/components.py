@@ -260,6 +260,9 @@ def _merge(
         if pj.version is not None:
             update["version"] = pj.version
         update["keywords"] = tuple(dict.fromkeys([*entry.keywords, *pj.keywords]))
+        deps = pj.raw.get("dependencies")
+        if isinstance(deps, list):
+            update["plugin_json_dependencies"] = tuple(deps)
         if pj.name and pj.name != entry.name:
             extra.append(
                 Problem(

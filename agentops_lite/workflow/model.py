@@ -74,6 +74,11 @@ class StepNode(Action):
         description="stop: the run fails; continue: carry on; rollback: undo completed steps",
     )
     rollback: RollbackStep | None = Field(default=None, description="How to undo this step")
+    confirm: bool = Field(
+        default=False,
+        description="A person says yes before this step starts (`workflow export` splits the "
+        "native workflow here, since a running Claude Code workflow cannot ask)",
+    )
 
 
 class SequentialNode(_Doc):
@@ -194,6 +199,7 @@ _DEFAULTS: dict[str, Any] = {
     "outputs": [],
     "retry": 0,
     "on_failure": "stop",
+    "confirm": False,
     "then": [],
     "else": [],
 }

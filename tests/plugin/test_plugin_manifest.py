@@ -152,3 +152,12 @@ def test_launcher_prefers_an_agentops_lite_already_on_path(tmp_path: Path) -> No
     )
     assert done.stdout == "real cli: --version\n"
     assert done.stderr == ""
+
+
+def test_orchestrate_offers_the_native_export_and_keeps_the_stepwise_run() -> None:
+    text = (
+        Path(__file__).resolve().parents[2] / "commands" / "agentops-orchestrate.md"
+    ).read_text()
+    native = text.index("agentops-lite workflow export FILE")
+    assert text.index("agentops-lite run next") < native  # the run next/record path stays
+    assert "install_commands" in text[native:] and "yes" in text[native:]

@@ -1,0 +1,90 @@
+"""`install-plan`: resolve dependencies and print (or run) the Claude Code install commands."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from agentops_lite.cli.common import JsonOpt, read_catalog
+
+if TYPE_CHECKING:
+    from agentops_lite.install.models import InstallPlan
+
+
+def install_plan(
+    plugins: Annotated[
+        list[str], typer.Argument(metavar="PLUGIN...", help="plugin or plugin@marketplace")
+    ],
+    apply_: Annotated[
+        bool, typer.Option("--apply", help="Run the commands with the real `claude` (asks first).")
+    ] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="With --apply: do not ask.")] = False,
+    json_: JsonOpt = False,
+) -> None:
+    """Plan installing plugins with their dependencies: commands, conflicts, collisions, cost.
+
+    Exit 1 when a plugin is missing or `claude plugin install` would refuse (a missing
+    dependency, an unsatisfiable range, a cycle, a blocked cross-marketplace dependency).
+
+    Examples:
+      agentops-lite install-plan commit-commands@claude-plugins-official
+      agentops-lite install-plan my-bundle@my-market --json
+      agentops-lite install-plan my-bundle@my-market --apply --yes
+    """
+    from agentops_lite.errors import UsageError, WorkflowError
+    from agentops_lite.install.plan import apply, build_plan, require_ok, run_claude
+    from agentops_lite.sources.claude_code import claude_binary
+
+    with read_catalog() as cat:
+        plan = build_plan(cat, plugins)
+    if not apply_:
+        _emit(plan, json_)
+        require_ok(plan)
+        return
+    if not plan.ok:
+        _emit(plan, json_)
+        require_ok(plan)
+    binary = claude_binary()
+    if binary is None:
+        raise UsageError("--apply needs Claude Code: `claude` is not on PATH")
+    if not json_:
+        from agentops_lite.cli.install_views import show_plan
+
+        show_plan(plan)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UsageError("--apply asks before running; pass --yes when there is no terminal")
+        if not typer.confirm(f"Run these {len(plan.commands)} command(s)?", err=True):
+            raise UsageError("nothing was run")
+    result = apply(plan, run_claude(binary))
+    if json_:
+        from agentops_lite.cli import render
+
+        render.emit_json(result.model_dump(mode="json"))
+    else:
+        from agentops_lite.cli.install_views import show_apply
+
+        show_apply(result)
+    if not result.ok:
+        last = result.done[-1]
+        raise WorkflowError(
+            f"`{' '.join(last.command)}` exited {last.exit_code}; "
+            f"{len(result.done) - 1} command(s) before it were done",
+            reported=json_,
+        )
+
+
+def _emit(plan: InstallPlan, json_: bool) -> None:
+    from agentops_lite.cli import render
+    from agentops_lite.cli.install_views import show_plan
+
+    if json_:
+        render.emit_json(plan.model_dump(mode="json"))
+    else:
+        show_plan(plan)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("install-plan")(install_plan)

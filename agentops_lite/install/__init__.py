@@ -1,0 +1,1 @@
+"""Installing plans natively: dependency resolution, semver ranges, install commands."""
