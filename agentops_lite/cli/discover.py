@@ -103,6 +103,10 @@ def discover(
         if min_stars is not None:
             filters.append(f"--min-stars {min_stars}")
         discover_table(result, explain, filters)
+        if result.results and result.nothing_fits:
+            render.warn(
+                "nothing in the catalog fits this well: these are the closest matches, all weak"
+            )
         snapshot_note(cat)
 
 

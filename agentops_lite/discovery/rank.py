@@ -7,7 +7,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
@@ -75,6 +75,11 @@ class Hit(OutputModel):
     )
     plugin_id: int = Field(description="Catalog row id (for `show`)")
     explain: list[str] | None = None
+    fit: Literal["strong", "partial", "weak"] | None = Field(
+        default=None,
+        description="How much of the query it matched, in absolute terms (relevance is relative "
+        "to the best result): strong, partial or weak",
+    )
 
 
 class CatalogInfo(OutputModel):
@@ -100,6 +105,11 @@ class DiscoverResult(OutputModel):
     weights: dict[str, float]
     interpretation: list[QueryConcept] = Field(
         default_factory=list, description="How the query was read: concepts and variants"
+    )
+    nothing_fits: bool = Field(
+        default=False,
+        description="True when even the best result fits the query only weakly (or none is "
+        "found): the results are the closest matches, not a recommendation",
     )
     missing: str | None = Field(
         default=None,
@@ -267,7 +277,7 @@ def discover(
             "no listing in the catalog has star data, so --min-stars excludes everything; "
             "`agentops-lite refresh` (online) reads stars from GitHub"
         )
-    return DiscoverResult(
+    result = DiscoverResult(
         query=query,
         missing=missing,
         results=hits,
@@ -277,6 +287,12 @@ def discover(
             QueryConcept(concept=c, terms=t, importance=round(i, 3), corrected=fix)
             for c, t, i, fix in pool.plan.describe()
         ],
+    )
+    from agentops_lite.discovery.fit import fit_of
+
+    rated = [h.model_copy(update={"fit": fit_of(h, result)[0]}) for h in result.results]
+    return result.model_copy(
+        update={"results": rated, "nothing_fits": all(h.fit == "weak" for h in rated)}
     )
 
 

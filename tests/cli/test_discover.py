@@ -335,3 +335,14 @@ def test_discover_never_wraps_a_name_or_an_install_line(
         heads = re.compile(r"\s*(\d+\. |/plugin |claude plugin )")
         prose = [line for line in lines if not heads.match(line) and not line.startswith("note:")]
         assert prose and all(len(line) <= columns for line in prose), out
+
+
+def test_discover_says_when_nothing_fits_well(cli: Callable[..., Result], loaded: Catalog) -> None:
+    # "helm" is in the catalog; "chocolate" and "cake" are words no listing has.
+    doc = json.loads(ok(cli("discover", "bake a chocolate helm cake", "--json")))
+    assert doc["results"] and doc["nothing_fits"] is True
+    assert {r["fit"] for r in doc["results"]} == {"weak"}
+    r = cli("discover", "bake a chocolate helm cake")
+    assert r.exit_code == 0 and "nothing in the catalog fits this well" in r.stderr
+    good = json.loads(ok(cli("discover", "helm charts", "--json")))
+    assert good["nothing_fits"] is False and good["results"][0]["fit"] == "strong"

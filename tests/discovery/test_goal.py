@@ -99,3 +99,16 @@ def test_a_goal_with_no_need_gives_no_needs(goal: str) -> None:
 def test_one_need_goal_is_one_need() -> None:
     needs = parse_goal("I want to bake a chocolate cake")
     assert [n.text for n in needs] == ["bake a chocolate cake"]
+
+
+def test_fit_levels_from_the_share_of_the_query_matched() -> None:
+    from agentops_lite.discovery.fit import level
+
+    assert [level(x) for x in (0.0, 0.44, 0.45, 0.69, 0.7, 1.0)] == [
+        "weak",
+        "weak",
+        "partial",
+        "partial",
+        "strong",
+        "strong",
+    ]
