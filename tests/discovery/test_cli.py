@@ -335,3 +335,23 @@ def test_discover_never_wraps_a_name_or_an_install_line(
         heads = re.compile(r"\s*(\d+\. |/plugin |claude plugin )")
         prose = [line for line in lines if not heads.match(line) and not line.startswith("note:")]
         assert prose and all(len(line) <= columns for line in prose), out
+
+
+def test_every_flag_is_explained_in_show_explain_and_json(
+    cli: Callable[..., Result], fixture_catalog: Callable[..., Catalog]
+) -> None:
+    twins = [
+        {"name": "helm", "source": "./plugins/helm", "description": "Helm chart validation"},
+        {"name": "jutsu-helm", "source": "./plugins/helm", "description": "Helm chart validation"},
+    ]
+    fixture_catalog([*PLUGINS, *twins]).close()
+    doc = json.loads(ok(cli("show", "helm", "--json")))
+    assert doc["flags"] == ["duplicate"]  # as discover says, not []
+    assert "also listed here as jutsu-helm" in doc["flag_notes"]["duplicate"]
+    assert "also listed here as jutsu-helm" in ok(cli("show", "helm"))
+    hits = json.loads(ok(cli("discover", "helm chart", "--json")))["results"]
+    assert all(set(h["flag_notes"]) == set(h["flags"]) for h in hits)
+    assert any(h["flags"] == ["duplicate"] for h in hits)
+    assert "flag duplicate: the same source folder" in ok(
+        cli("discover", "helm chart", "--explain")
+    )
