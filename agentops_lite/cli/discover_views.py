@@ -243,7 +243,7 @@ def details_view(d: PluginDetails) -> None:
         ("last push", _date(d.pushed_at)),
         ("installs", "unknown" if d.installs is None else d.installs),
         ("installed", "yes" if d.installed else "no"),
-        ("flags", ", ".join(d.flags)),
+        ("flags", "; ".join(f"{f}: {d.flag_notes.get(f, f)}" for f in d.flags)),
         ("always-on context", _context(d)),
     ]
     for label, value in facts:

@@ -66,6 +66,7 @@ class PluginDetails(OutputModel):
     installed: bool
     problems: list[Problem]
     flags: list[str]
+    flag_notes: dict[str, str] = Field(description="What each flag means for this listing")
     context_cost: ContextCost
     install: InstallRecipe
     other_listings: list[InstallOption] = Field(description="Other marketplaces listing it")
@@ -112,12 +113,20 @@ def _same_plugin(catalog: Catalog, r: PluginRecord) -> list[PluginRecord]:
 
 
 def show(catalog: Catalog, ident: str, now: datetime | None = None) -> PluginDetails:
-    from agentops_lite.discovery.plugin_facts import MarketSources, component_counts, flags_of
+    from agentops_lite.discovery.plugin_facts import (
+        MarketSources,
+        alias_names,
+        component_counts,
+        flag_notes,
+        flags_of,
+    )
 
     r = resolve(catalog, ident)[0]
     now = now or datetime.now(timezone.utc)
     sources = MarketSources.read(catalog.conn)
     e = r.entry
+    aliases = alias_names(catalog.conn, r)
+    flags = flags_of(r, now, len(aliases))
     risks = [
         RiskItem(kind=c.kind, name=c.name, command=c.command)
         for c in e.components
@@ -149,7 +158,8 @@ def show(catalog: Catalog, ident: str, now: datetime | None = None) -> PluginDet
         installs=r.installs,
         installed=r.installed,
         problems=list(e.problems),
-        flags=flags_of(r, now, 0),
+        flags=flags,
+        flag_notes=flag_notes(r, flags, aliases),
         context_cost=context_cost(r),
         install=sources.recipe(r),
         other_listings=[sources.option(o) for o in _same_plugin(catalog, r)],

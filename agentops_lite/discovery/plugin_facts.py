@@ -98,6 +98,32 @@ def flags_of(r: PluginRecord, now: datetime, aliases: int) -> list[str]:
     return flags
 
 
+def alias_names(conn: sqlite3.Connection, r: PluginRecord) -> list[str]:
+    """Other names the same source folder has in the same marketplace (the `duplicate` flag)."""
+    rows = conn.execute(
+        "SELECT DISTINCT p.name FROM plugins p JOIN marketplaces m ON m.id = p.marketplace_id "
+        "WHERE m.key = ? AND p.dedup_key = ? AND LOWER(p.name) != LOWER(?) ORDER BY p.name",
+        (r.marketplace_key, r.dedup_key, r.name),
+    )
+    return [str(n) for (n,) in rows]
+
+
+def flag_notes(r: PluginRecord, flags: list[str], aliases: list[str]) -> dict[str, str]:
+    """What each flag means for this listing, in words (shown by --explain, show and --json)."""
+    notes = {
+        "archived": "its repository is archived: no more updates",
+        "manifest-errors": "its manifest has errors: Claude Code may refuse to install it",
+        "stale": f"no push for over {STALE_DAYS} days",
+        "duplicate": (
+            f"the same source folder is also listed here as {', '.join(aliases)}: "
+            "one plugin under several names, install only one"
+            if aliases
+            else "the same source folder is listed here under another name too"
+        ),
+    }
+    return {f: notes.get(f, f) for f in flags}
+
+
 def component_counts(entry: PluginEntry) -> dict[str, int]:
     """How many commands, agents, skills, hooks, MCP and LSP servers it ships (by kind)."""
     counts: dict[str, int] = {}

@@ -16,7 +16,9 @@ from agentops_lite.discovery.plugin_facts import (
     InstallOption,
     InstallRecipe,
     MarketSources,
+    alias_names,
     component_counts,
+    flag_notes,
     flags_of,
 )
 from agentops_lite.errors import UsageError
@@ -55,6 +57,9 @@ class Hit(OutputModel):
     install: InstallRecipe = Field(description="How to install the listing shown")
     installed: bool
     flags: list[str] = Field(description="archived, manifest-errors, stale, duplicate")
+    flag_notes: dict[str, str] = Field(
+        default_factory=dict, description="What each flag means for this listing"
+    )
     category: str | None = None
     stars: int | None = Field(default=None, description="Stargazers; null: unknown (not 0)")
     stars_at: datetime | None = Field(
@@ -235,7 +240,7 @@ def discover(
         category=category,
         exclude=exclude,
     )
-    from agentops_lite.search.pool import aliases_of, matched_concepts
+    from agentops_lite.search.pool import matched_concepts
 
     peers = [g for g, _ in pool.groups[:TYPICAL_PEERS]]
     scorer = Scorer(weights, half_life_days, now).with_typical(peers)
@@ -256,7 +261,7 @@ def discover(
         chosen.sort(key=lambda c: -c[0])
     chosen = chosen[:limit]
     matched = matched_concepts(catalog.conn, pool.plan, [g[0].id for _, g, _, _ in chosen])
-    aliases = aliases_of(catalog.conn, [s[0] for _, _, s, _ in chosen])
+    aliases = {s[0].id: alias_names(catalog.conn, s[0]) for _, _, s, _ in chosen if s[0].dedup_key}
     sources = MarketSources.read(catalog.conn)
     hits: list[Hit] = []
     for _, group, listings, rel in chosen:
@@ -266,7 +271,7 @@ def discover(
             listings,
             rel,
             matched.get(group[0].id, []),
-            aliases.get(best.id, 0),
+            aliases.get(best.id, []),
             sources,
             scorer,
         )
@@ -356,16 +361,20 @@ def _hit(
     group: list[PluginRecord],
     rel: float,
     matched: list[str],
-    aliases: int,
+    aliases: list[str],
     sources: MarketSources,
     scorer: Scorer,
 ) -> Hit:
     signals, (stars, pushed, installs) = scorer.signals(group)
     score, notes = scorer.rate(best, signals, rel)
-    flags = flags_of(best, scorer.now, aliases)
+    flags = flags_of(best, scorer.now, len(aliases))
+    meaning = flag_notes(best, flags, aliases)
     options = [sources.option(r) for r in group]
     lines = [f"relevance {rel:.2f}: matched {', '.join(matched) or 'nothing'}", *notes]
-    lines += [f"flag {f}: score x{FLAG_PENALTY[f]}" for f in flags if f in FLAG_PENALTY]
+    lines += [
+        f"flag {f}: {meaning[f]}" + (f"; score x{FLAG_PENALTY[f]}" if f in FLAG_PENALTY else "")
+        for f in flags
+    ]
     if len(group) > 1:
         lines.append(f"listed in {len(group)} marketplaces; folded into one result")
     return Hit(
@@ -380,6 +389,7 @@ def _hit(
         install=options[0].install,
         installed=any(r.installed for r in group),
         flags=flags,
+        flag_notes=meaning,
         category=best.entry.category,
         stars=stars,
         stars_at=next((r.stars_at for r in group if stars is not None and r.stars == stars), None),

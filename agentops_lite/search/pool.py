@@ -94,18 +94,3 @@ def matched_concepts(
     for pid, term in conn.execute(sql, [*ids, *by_term]):
         hit.setdefault(pid, set()).update(by_term[term])
     return {pid: [plan.concepts[i].label for i in sorted(cs)] for pid, cs in hit.items()}
-
-
-def aliases_of(conn: sqlite3.Connection, records: list[PluginRecord]) -> dict[int, int]:
-    """How many other names the same source has in the same marketplace (alias listings)."""
-    if not records:
-        return {}
-    keys = sorted({r.dedup_key for r in records})
-    rows = conn.execute(
-        "SELECT m.key, p.dedup_key, COUNT(DISTINCT LOWER(p.name)) FROM plugins p "
-        "JOIN marketplaces m ON m.id = p.marketplace_id "
-        f"WHERE p.dedup_key IN ({','.join('?' * len(keys))}) GROUP BY m.key, p.dedup_key",
-        keys,
-    )
-    names = {(k, d): int(n) for k, d, n in rows}
-    return {r.id: names.get((r.marketplace_key, r.dedup_key), 1) - 1 for r in records}

@@ -196,7 +196,8 @@ def small_catalog(make_marketplace: Callable[..., Path]) -> Path:
         add_source(cat, str(one))
         add_source(cat, str(two))
         cat.conn.execute(
-            "INSERT INTO repo_metrics VALUES ('acme/shared', 1500, ?, 0, NULL, NULL, NULL, ?)",
+            "INSERT INTO repo_metrics VALUES "
+            "('acme/shared', 1500, ?, 0, NULL, NULL, NULL, ?, NULL)",
             ((datetime.now(timezone.utc) - timedelta(days=40)).isoformat(), "2026-01-01"),
         )
         cat.conn.execute(

@@ -346,3 +346,23 @@ def test_discover_says_when_nothing_fits_well(cli: Callable[..., Result], loaded
     assert r.exit_code == 0 and "nothing in the catalog fits this well" in r.stderr
     good = json.loads(ok(cli("discover", "helm charts", "--json")))
     assert good["nothing_fits"] is False and good["results"][0]["fit"] == "strong"
+
+
+def test_every_flag_is_explained_in_show_explain_and_json(
+    cli: Callable[..., Result], fixture_catalog: Callable[..., Catalog]
+) -> None:
+    twins = [
+        {"name": "helm", "source": "./plugins/helm", "description": "Helm chart validation"},
+        {"name": "jutsu-helm", "source": "./plugins/helm", "description": "Helm chart validation"},
+    ]
+    fixture_catalog([*PLUGINS, *twins]).close()
+    doc = json.loads(ok(cli("show", "helm", "--json")))
+    assert doc["flags"] == ["duplicate"]  # as discover says, not []
+    assert "also listed here as jutsu-helm" in doc["flag_notes"]["duplicate"]
+    assert "also listed here as jutsu-helm" in ok(cli("show", "helm"))
+    hits = json.loads(ok(cli("discover", "helm chart", "--json")))["results"]
+    assert all(set(h["flag_notes"]) == set(h["flags"]) for h in hits)
+    assert any(h["flags"] == ["duplicate"] for h in hits)
+    assert "flag duplicate: the same source folder" in ok(
+        cli("discover", "helm chart", "--explain")
+    )

@@ -142,7 +142,7 @@ def test_discover_flags_stale_archived_and_orders_by_recency(
     cat = fixture_catalog()
     now = datetime.now(timezone.utc)
     cat.conn.execute(
-        "INSERT INTO repo_metrics VALUES ('o/old', 5, ?, 1, NULL, NULL, NULL, ?)",
+        "INSERT INTO repo_metrics VALUES ('o/old', 5, ?, 1, NULL, NULL, NULL, ?, NULL)",
         ((now - timedelta(days=800)).isoformat(), now.isoformat()),
     )
     cat.conn.execute("UPDATE plugins SET source_repo = 'o/old' WHERE name = 'pr-reviewer'")
@@ -203,7 +203,7 @@ def test_a_missing_signal_counts_the_same_whatever_the_limit_or_filters(
     now = datetime.now(timezone.utc).isoformat()
     for group, stars in (("lint-kit-%", 5000), ("tool-%", 1)):
         cat.conn.execute(
-            "INSERT INTO repo_metrics VALUES (?, ?, NULL, 0, NULL, NULL, NULL, ?)",
+            "INSERT INTO repo_metrics VALUES (?, ?, NULL, 0, NULL, NULL, NULL, ?, NULL)",
             (group, stars, now),
         )
         cat.conn.execute("UPDATE plugins SET source_repo = ? WHERE name LIKE ?", (group, group))
