@@ -127,8 +127,9 @@ def read_tarball(
                 elif _wanted(rel, prefixes):
                     tree.truncated = True
                 tree._add_file(rel, head, member.size)
-    except (tarfile.TarError, EOFError, OSError, zlib.error, ValueError) as exc:
-        # ValueError: malformed headers (bad numbers, NULs in names) that tarfile lets through.
+    except (tarfile.TarError, EOFError, OSError, zlib.error, ValueError, TypeError) as exc:
+        # tarfile lets more than TarError out of hostile bytes: ValueError for malformed
+        # headers, TypeError for a gzip header cut after its third byte (the fuzz harness).
         raise SourceError(f"unreadable tarball: {type(exc).__name__}: {exc}"[:300]) from None
     # Files whose heads were not kept must not read as empty files.
     for path, size in tree.sizes.items():

@@ -47,6 +47,7 @@ BODIES: dict[str, Callable[[FakeGitHub], bytes]] = {
     "cut-in-half": lambda fake: (t := fake.tarball("acme/tools"))[: len(t) // 2],
     "gzip-of-garbage": lambda fake: gzip.compress(b"\x00\xff" * 5000),
     "empty-tar": lambda fake: empty_tar(),
+    "gzip-header-cut": lambda fake: b"\x1f\x8b\x08",  # tarfile raised TypeError on it
 }
 
 
