@@ -48,7 +48,15 @@ def _root(
 
 def _register() -> None:
     # Each module only imports typer at top level; the work is imported inside commands.
-    from agentops_lite.cli import catalog_cmds, defaults, find, marketplace, mcp_cmd, schema_cmd, stats
+    from agentops_lite.cli import (
+        catalog_cmds,
+        defaults,
+        find,
+        marketplace,
+        mcp_cmd,
+        schema_cmd,
+        stats,
+    )
     from agentops_lite.cli import discover as discover_cmds
     from agentops_lite.cli import run as run_cmds
     from agentops_lite.cli import workflow as workflow_cmds

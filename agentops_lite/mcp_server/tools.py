@@ -52,7 +52,7 @@ class SimilarResult(BaseModel):
 class RecordResult(Outcome):
     """`run record --json`: what the record did (the core's `Outcome`), and what is ready now."""
 
-    run: str = Field(description="The run id")
+    run_id: str = Field(description="The run id")
     ready: list[str] = Field(description="Step ids ready now (ask run_next for details)")
 
 
@@ -63,7 +63,7 @@ class RunStatusResult(BaseModel):
     # later passes through (the CLI prints it too) instead of failing every call.
     model_config = ConfigDict(frozen=True, extra="allow")
 
-    orchestration_id: str = Field(description="The run id")
+    run_id: str = Field(description="The run id")
     workflow: str = Field(description="The workflow's name")
     status: RunStatus
     reason: str | None = None
@@ -284,7 +284,7 @@ def run_record(
     with _catalog() as cat:
         info, _wf, state, outcome = store.apply(cat, run, change)
     ready = [st.id for st in runner.ready(state)]
-    return RecordResult(**outcome.model_dump(), run=info.id, ready=ready)
+    return RecordResult(**outcome.model_dump(), run_id=info.run_id, ready=ready)
 
 
 def run_status(run: RunArg) -> RunStatusResult:
@@ -293,7 +293,7 @@ def run_status(run: RunArg) -> RunStatusResult:
 
     with _catalog() as cat:
         info, _wf, state = store.get(cat, run)
-    return RunStatusResult(**status_document(info.id, info.workflow, state))
+    return RunStatusResult(**status_document(info.run_id, info.workflow, state))
 
 
 def workflow_schema() -> dict[str, Any]:

@@ -123,7 +123,7 @@ def test_mcp_run_tools_drive_a_run_as_the_cli_does(prepared: Callable[..., Any])
     async def body(client: Any) -> None:
         args = {"file": str(WORKFLOW), "inputs": {"env": "staging"}}
         theirs["start"] = structured(await client.call_tool("run_start", args))
-        run = theirs["start"]["id"]
+        run = theirs["start"]["run_id"]
         theirs["next"] = structured(await client.call_tool("run_next", {"run": run}))
         record = {"run": run, "step": "test-results", "status": "success"}
         record["output"] = {"passed": True}
@@ -132,18 +132,18 @@ def test_mcp_run_tools_drive_a_run_as_the_cli_does(prepared: Callable[..., Any])
         theirs["status"] = structured(await client.call_tool("run_status", {"run": run}))
 
     session(body)
-    ids = {"RUN": mine["id"]}
-    theirs_ids = {"RUN": theirs["start"]["id"]}
+    ids = {"RUN": mine["run_id"]}
+    theirs_ids = {"RUN": theirs["start"]["run_id"]}
     assert normalised(theirs["start"], **theirs_ids) == normalised(mine, **ids)
-    want_next = cli("run", "next", mine["id"])
-    assert [t["id"] for t in want_next["ready"]] == ["test-results"], want_next
+    want_next = cli("run", "next", mine["run_id"])
+    assert [t["step"] for t in want_next["ready"]] == ["test-results"], want_next
     assert normalised(theirs["next"], **theirs_ids) == normalised(want_next, **ids)
-    rec = ("run", "record", mine["id"], "test-results", "--status", "success")
+    rec = ("run", "record", mine["run_id"], "test-results", "--status", "success")
     want_record = cli(*rec, "--output", '{"passed": true}')
     assert theirs["record"]["changed"] is True and theirs["again"]["changed"] is False
     assert normalised(theirs["record"], **theirs_ids) == normalised(want_record, **ids)
     assert theirs["record"]["ready"] == ["deploy"]
-    want_status = cli("run", "status", mine["id"])
+    want_status = cli("run", "status", mine["run_id"])
     assert normalised(theirs["status"], **theirs_ids) == normalised(want_status, **ids)
     assert theirs["status"]["state"]["test-results"]["output"] == {"passed": True}
 

@@ -23,7 +23,6 @@ PLUGIN_KEYS = {
     "components_read",
     "name",
     "index",
-    "components_read",
     "description",
     "version",
     "category",
