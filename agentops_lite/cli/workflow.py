@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from agentops_lite.cli.common import JsonOpt, catalog
+from agentops_lite.cli.common import JsonOpt, catalog, read_catalog
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -136,8 +136,6 @@ def export(
     from agentops_lite.cli import render
     from agentops_lite.workflow.bundle import export as run_export
     from agentops_lite.workflow.load import load_workflow
-
-    from agentops_lite.cli.common import read_catalog
 
     with read_catalog() as cat:  # seeded on first use: the bundle names catalog plugins
         wf, _warnings = load_workflow(file, cat)

@@ -72,6 +72,7 @@ class Node:
     ranges: list[Range] = field(default_factory=list)
     deps: list[str] = field(default_factory=list)  # install ids, in declared order
     entry_deps: list[str] = field(default_factory=list)  # those its marketplace entry declares
+    range_from: set[tuple[str, str | None]] = field(default_factory=set)
 
 
 def install_id(record: PluginRecord) -> str:
@@ -240,10 +241,13 @@ def resolve_set(
                     current.deps.append(rid)
                 if not ranges_count and rid not in current.entry_deps:
                     current.entry_deps.append(rid)
+                # Several roots walk the same edges: each dependant's range counts once.
+                fresh = (cur_id, spec.version) not in node.range_from
+                node.range_from.add((cur_id, spec.version))
                 if spec.version and not ranges_count:
                     problems.append(
                         _problem(
-                            "invalid-dependency",
+                            "ignored-range",
                             rid,
                             f"{cur_id} asks for {rid} {spec.version} in its marketplace entry; "
                             "Claude Code ignores version ranges there (only plugin.json's count)",
@@ -251,7 +255,7 @@ def resolve_set(
                             error=False,
                         )
                     )
-                elif spec.version:
+                elif spec.version and fresh:
                     try:
                         node.ranges.append(parse_range(spec.version))
                     except UsageError as exc:

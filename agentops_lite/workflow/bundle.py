@@ -46,6 +46,12 @@ class ExportResult(OutputModel):
     notes: list[str]
 
 
+def workflow_plugins(cat: Catalog, wf: Workflow) -> list[str]:
+    """`plugin@marketplace` of every plugin the workflow's steps use, in step order."""
+    found = _components(cat, wf).values()
+    return list(dict.fromkeys(f"{c.plugin}@{c.marketplace}" for c in found))
+
+
 def _components(cat: Catalog, wf: Workflow) -> dict[str, Component]:
     from agentops_lite.workflow.resolve import PluginIndex
 
