@@ -122,6 +122,10 @@ def export(
                 hint=f"agentops-lite install-plan {' '.join(deps)}",
             )
     parts = compile_workflow(wf, slug(wf.name), components)
+    # The whole set, not just the steps' plugins: Claude Code follows the plugin.json
+    # dependencies of the plugin being installed (the bundle) but, of its dependencies, only
+    # what their marketplace entries declare, so a transitive one could be left out.
+    deps = [p.install_id for p in plan.plugins] if plan else []
     allow = sorted({d.partition("@")[2] for d in deps})
     manifest = {
         "name": bundle,
