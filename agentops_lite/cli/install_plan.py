@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -15,8 +16,15 @@ if TYPE_CHECKING:
 
 def install_plan(
     plugins: Annotated[
-        list[str], typer.Argument(metavar="PLUGIN...", help="plugin or plugin@marketplace")
-    ],
+        list[str] | None,
+        typer.Argument(metavar="PLUGIN...", help="plugin or plugin@marketplace"),
+    ] = None,
+    workflow: Annotated[
+        Path | None,
+        typer.Option(
+            "--workflow", "-w", metavar="FILE", help="Also every plugin this workflow uses"
+        ),
+    ] = None,
     apply_: Annotated[
         bool, typer.Option("--apply", help="Run the commands with the real `claude` (asks first).")
     ] = False,
@@ -32,13 +40,22 @@ def install_plan(
       agentops-lite install-plan commit-commands@claude-plugins-official
       agentops-lite install-plan my-bundle@my-market --json
       agentops-lite install-plan my-bundle@my-market --apply --yes
+      agentops-lite install-plan --workflow examples/test-gate.json
     """
     from agentops_lite.errors import UsageError, WorkflowError
     from agentops_lite.install.plan import apply, build_plan, require_ok, run_claude
     from agentops_lite.sources.claude_code import claude_binary
 
     with read_catalog() as cat:
-        plan = build_plan(cat, plugins)
+        idents = list(plugins or [])
+        if workflow is not None:
+            from agentops_lite.workflow.bundle import workflow_plugins
+            from agentops_lite.workflow.load import load_workflow
+
+            idents += workflow_plugins(cat, load_workflow(workflow, cat)[0])
+        if not idents:
+            raise UsageError("name a plugin (plugin@marketplace) or give --workflow FILE")
+        plan = build_plan(cat, list(dict.fromkeys(idents)))
     if not apply_:
         _emit(plan, json_)
         require_ok(plan)

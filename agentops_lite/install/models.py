@@ -18,6 +18,7 @@ ProblemKind = Literal[
     "cross-marketplace",
     "invalid-dependency",
     "not-auto-installed",
+    "ignored-range",
 ]
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from agentops_lite.errors import NotFoundError, WorkflowError
+from agentops_lite.install.deps import install_id
 from agentops_lite.install.models import (
     ApplyResult,
     ApplyStep,
@@ -17,13 +18,7 @@ from agentops_lite.install.models import (
     MarketplaceStep,
     PlannedPlugin,
 )
-from agentops_lite.install.resolve import (
-    Resolution,
-    Universe,
-    install_id,
-    resolve_set,
-    root_or_raise,
-)
+from agentops_lite.install.resolve import Resolution, Universe, resolve_set, root_or_raise
 
 if TYPE_CHECKING:
     from agentops_lite.catalog.store import Catalog

@@ -7,8 +7,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from agentops_lite.errors import NotFoundError, UsageError
-from agentops_lite.install.models import PlanProblem, ProblemKind
-from agentops_lite.install.semver import Range, intersect, parse_range, parse_version
+from agentops_lite.install.deps import (
+    Node,
+    dependencies_of,
+    install_id,
+    parse_dep,
+    problem,
+)
+from agentops_lite.install.models import PlanProblem
+from agentops_lite.install.semver import parse_range
+from agentops_lite.install.versions import version_problems
 
 if TYPE_CHECKING:
     from agentops_lite.catalog.store import Catalog
@@ -16,66 +24,6 @@ if TYPE_CHECKING:
     from agentops_lite.sources.claude_code import InstalledPlugin
 
 MAX_PLUGINS = 500  # a runaway dependency graph stops here, reported, not looped over
-
-
-@dataclass(frozen=True)
-class DepSpec:
-    """One `dependencies` item: `"name"`, `"name@marketplace"` or `{name, version, marketplace}`."""
-
-    name: str
-    marketplace: str | None
-    version: str | None
-
-    def label(self) -> str:
-        base = f"{self.name}@{self.marketplace}" if self.marketplace else self.name
-        return f"{base} {self.version}" if self.version else base
-
-
-def parse_dep(item: Any) -> DepSpec | str:
-    """The spec, or a sentence saying why the item is not one."""
-    if isinstance(item, str):
-        bare, _, at = item.strip().partition("@")
-        return DepSpec(bare, at or None, None) if bare else "an empty dependency name"
-    if isinstance(item, dict):
-        name: Any = item.get("name")
-        market: Any = item.get("marketplace")
-        version: Any = item.get("version")
-        if not isinstance(name, str) or not name.strip():
-            return "a dependency object without a string `name`"
-        if market is not None and not isinstance(market, str):
-            return f"dependency {name!r}: `marketplace` is not a string"
-        if version is not None and not isinstance(version, str):
-            return f"dependency {name!r}: `version` is not a string"
-        if "@" in name and market is None:
-            name, _, market = name.partition("@")
-        return DepSpec(name.strip(), market or None, version)
-    return f"a dependency that is neither a string nor an object: {json.dumps(item)[:60]}"
-
-
-def dependencies_of(record: PluginRecord) -> list[tuple[Any, bool]]:
-    """Its `dependencies` as written: (item, declared in plugin.json), the entry's first.
-
-    Claude Code 2.1.330 (checked with the real binary) takes version ranges only from
-    plugin.json, and follows a dependency's plugin.json list only when that plugin is the one
-    being installed: for the others it reads the marketplace entry (the stored raw entry).
-    """
-    raw = record.entry.raw.get("dependencies")
-    out = [(item, False) for item in (raw if isinstance(raw, list) else [])]
-    return out + [(item, True) for item in record.entry.plugin_json_dependencies or ()]
-
-
-@dataclass
-class Node:
-    record: PluginRecord
-    root: bool
-    required_by: list[str] = field(default_factory=list)
-    ranges: list[Range] = field(default_factory=list)
-    deps: list[str] = field(default_factory=list)  # install ids, in declared order
-    entry_deps: list[str] = field(default_factory=list)  # those its marketplace entry declares
-
-
-def install_id(record: PluginRecord) -> str:
-    return f"{record.name}@{record.marketplace_name or record.marketplace_key}"
 
 
 class Universe:
@@ -161,18 +109,6 @@ def claude_closure(nodes: dict[str, Node], roots: list[str]) -> set[str]:
     return seen
 
 
-def _problem(
-    kind: ProblemKind, plugin: str, message: str, *, refuses: bool = True, error: bool = True
-) -> PlanProblem:
-    return PlanProblem(
-        kind=kind,
-        plugin=plugin,
-        message=message,
-        severity="error" if error else "warning",
-        claude_refuses=refuses,
-    )
-
-
 def resolve_set(
     universe: Universe, roots: list[PluginRecord], installed: list[InstalledPlugin]
 ) -> Resolution:
@@ -194,13 +130,13 @@ def resolve_set(
             for item, ranges_count in dependencies_of(current.record):
                 spec = parse_dep(item)
                 if isinstance(spec, str):
-                    problems.append(_problem("invalid-dependency", cur_id, spec, refuses=False))
+                    problems.append(problem("invalid-dependency", cur_id, spec, refuses=False))
                     continue
                 market = spec.marketplace or universe.declared(current.record)
                 dep_id = f"{spec.name}@{market}"
                 if market.lower() != root_market.lower() and market.lower() not in allowed:
                     problems.append(
-                        _problem(
+                        problem(
                             "cross-marketplace",
                             dep_id,
                             f"Dependency {dep_id} (required by {cur_id}) is in marketplace "
@@ -214,7 +150,7 @@ def resolve_set(
                     known = bool(universe.market_by_name(market))
                     why = "not found" if known else f"not found (is marketplace {market} added?)"
                     problems.append(
-                        _problem(
+                        problem(
                             "missing", dep_id, f"Dependency {dep_id} (required by {cur_id}) {why}"
                         )
                     )
@@ -222,7 +158,7 @@ def resolve_set(
                 if len({r.marketplace_key for r in found}) > 1:
                     keys = ", ".join(sorted(r.marketplace_key for r in found))
                     problems.append(
-                        _problem(
+                        problem(
                             "ambiguous",
                             dep_id,
                             f"Dependency {dep_id} (required by {cur_id}): several catalog "
@@ -240,10 +176,13 @@ def resolve_set(
                     current.deps.append(rid)
                 if not ranges_count and rid not in current.entry_deps:
                     current.entry_deps.append(rid)
+                # Several roots walk the same edges: each dependant's range counts once.
+                fresh = (cur_id, spec.version) not in node.range_from
+                node.range_from.add((cur_id, spec.version))
                 if spec.version and not ranges_count:
                     problems.append(
-                        _problem(
-                            "invalid-dependency",
+                        problem(
+                            "ignored-range",
                             rid,
                             f"{cur_id} asks for {rid} {spec.version} in its marketplace entry; "
                             "Claude Code ignores version ranges there (only plugin.json's count)",
@@ -251,26 +190,26 @@ def resolve_set(
                             error=False,
                         )
                     )
-                elif spec.version:
+                elif spec.version and fresh:
                     try:
                         node.ranges.append(parse_range(spec.version))
                     except UsageError as exc:
                         problems.append(
-                            _problem("range-conflict", rid, f"{rid}: {exc.message}", refuses=False)
+                            problem("range-conflict", rid, f"{rid}: {exc.message}", refuses=False)
                         )
                 if rid not in seen and len(nodes) <= MAX_PLUGINS:
                     seen.add(rid)
                     queue.append(rid)
     order, cycle = _topo(nodes, [install_id(r) for r in roots])
     if cycle:
-        problems.append(_problem("cycle", cycle[0], "Dependency cycle: " + " → ".join(cycle)))
-    problems.extend(_version_problems(universe, nodes, installed))
+        problems.append(problem("cycle", cycle[0], "Dependency cycle: " + " → ".join(cycle)))
+    problems.extend(version_problems(universe.listings, nodes, installed))
     brought = claude_closure(nodes, [install_id(r) for r in roots])
     missed = [n for n in order if n not in brought]
     for nid in missed:
         who = ", ".join(nodes[nid].required_by)
         problems.append(
-            _problem(
+            problem(
                 "not-auto-installed",
                 nid,
                 f"{who} declares {nid} in its plugin.json only; Claude Code follows that list "
@@ -315,84 +254,6 @@ def _topo(nodes: dict[str, Node], roots: list[str]) -> tuple[list[str], list[str
     for root in roots:
         visit(root, [])
     return order, cycle
-
-
-def _installed_ranges(
-    universe: Universe, nodes: dict[str, Node], installed: list[InstalledPlugin]
-) -> dict[str, list[Range]]:
-    """Ranges that installed plugins outside the set already put on each dependency."""
-    out: dict[str, list[Range]] = {}
-    for inst in installed:
-        iid = f"{inst.plugin}@{inst.marketplace}"
-        if iid in nodes:
-            continue
-        for record in universe.listings(inst.plugin, inst.marketplace)[:1]:
-            for item, ranges_count in dependencies_of(record):
-                if not ranges_count:
-                    continue
-                spec = parse_dep(item)
-                if isinstance(spec, DepSpec) and spec.version:
-                    dep = f"{spec.name}@{spec.marketplace or inst.marketplace}"
-                    try:
-                        out.setdefault(dep, []).append(parse_range(spec.version))
-                    except UsageError:
-                        continue
-    return out
-
-
-def _version_problems(
-    universe: Universe, nodes: dict[str, Node], installed: list[InstalledPlugin]
-) -> list[PlanProblem]:
-    """What Claude Code 2.1.330 checks: only dependencies already installed are held to ranges
-    (the new ones' and the installed dependants'); ranges among plugins installed together
-    are not intersected, so such a set installs, broken. We report both."""
-    out: list[PlanProblem] = []
-    have = {f"{i.plugin}@{i.marketplace}": i for i in installed}
-    pinned = _installed_ranges(universe, nodes, installed)
-    for nid, node in nodes.items():
-        inst = have.get(nid)
-        ranges = [*node.ranges, *(pinned.get(nid, []) if inst is not None else [])]
-        if not ranges:
-            continue
-        texts = ", ".join(r.text for r in ranges)
-        try:
-            overlap = intersect(ranges)
-        except UsageError as exc:
-            out.append(_problem("range-conflict", nid, f"Dependency {nid}: {exc.message}"))
-            continue
-        if overlap is None:
-            message = (
-                f"Dependency {nid} has conflicting version requirements "
-                f"(no version satisfies all of: {texts})"
-            )
-            if inst is None:
-                message += "; Claude Code installs the set anyway"
-            out.append(_problem("range-conflict", nid, message, refuses=inst is not None))
-            continue
-        if inst is not None:
-            v = parse_version(inst.version or "")
-            if v is None or not all(r.satisfied_by(v) for r in ranges):
-                out.append(
-                    _problem(
-                        "installed-unsatisfied",
-                        nid,
-                        f"Dependency {nid} is installed at {inst.version or 'an unknown version'}"
-                        f", which does not satisfy: {texts}",
-                    )
-                )
-            continue
-        declared = parse_version(node.record.entry.version or "")
-        if declared is not None and not all(r.satisfied_by(declared) for r in ranges):
-            out.append(
-                _problem(
-                    "no-version-in-range",
-                    nid,
-                    f"Dependency {nid} is listed at {declared}, which does not satisfy {texts}; "
-                    "Claude Code installs the listed version anyway",
-                    refuses=False,
-                )
-            )
-    return out
 
 
 def root_or_raise(universe: Universe, ident: str) -> PluginRecord:

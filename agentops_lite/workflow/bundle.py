@@ -46,6 +46,12 @@ class ExportResult(OutputModel):
     notes: list[str]
 
 
+def workflow_plugins(cat: Catalog, wf: Workflow) -> list[str]:
+    """`plugin@marketplace` of every plugin the workflow's steps use, in step order."""
+    found = _components(cat, wf).values()
+    return list(dict.fromkeys(f"{c.plugin}@{c.marketplace}" for c in found))
+
+
 def _components(cat: Catalog, wf: Workflow) -> dict[str, Component]:
     from agentops_lite.workflow.resolve import PluginIndex
 
@@ -116,6 +122,10 @@ def export(
                 hint=f"agentops-lite install-plan {' '.join(deps)}",
             )
     parts = compile_workflow(wf, slug(wf.name), components)
+    # The whole set, not just the steps' plugins: Claude Code follows the plugin.json
+    # dependencies of the plugin being installed (the bundle) but, of its dependencies, only
+    # what their marketplace entries declare, so a transitive one could be left out.
+    deps = [p.install_id for p in plan.plugins] if plan else []
     allow = sorted({d.partition("@")[2] for d in deps})
     manifest = {
         "name": bundle,

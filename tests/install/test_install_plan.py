@@ -178,3 +178,49 @@ def test_install_plan_installs_first_what_claude_code_would_miss(
     ]
     (note,) = [p for p in doc["problems"] if p["kind"] == "not-auto-installed"]
     assert note["plugin"] == "util@alpha" and note["severity"] == "warning"
+
+
+def test_install_plan_takes_the_plugins_a_workflow_uses(
+    cli: Cli, markets: dict[str, Path], tmp_path: Path
+) -> None:
+    wf = tmp_path / "wf.json"
+    steps = [
+        {"type": "step", "id": "a", "plugin": "lib", "marketplace": "alpha"},
+        {"type": "step", "id": "b", "plugin": "shared", "marketplace": "beta"},
+    ]
+    wf.write_text(json.dumps({"version": 1, "name": "w", "steps": steps}))
+    code, doc = plan(cli, "--workflow", str(wf))
+    assert code == 0 and doc["roots"] == ["lib@alpha", "shared@beta"]
+    assert {p["install_id"] for p in doc["plugins"]} == {"lib@alpha", "shared@beta", "util@alpha"}
+    r = cli("install-plan")
+    assert r.exit_code == 2 and "--workflow" in r.stderr
+
+
+def test_install_plan_flags_ranges_written_in_a_marketplace_entry(
+    cli: Cli, tmp_path: Path, make_marketplace: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AGENTOPS_OFFLINE", "1")
+    root = make_marketplace(
+        "solo",
+        plugins=[
+            {"name": "top", "source": "./p/top",
+             "dependencies": [{"name": "base", "version": "^9"}]},
+            {"name": "base", "source": "./p/base", "version": "1.0.0"},
+        ],
+        files={"p/top/skills/t/SKILL.md": "---\nname: t\ndescription: t\n---\n",
+               "p/base/skills/b/SKILL.md": "---\nname: b\ndescription: b\n---\n"},
+    )  # fmt: skip
+    assert cli("marketplace", "add", str(root)).exit_code == 0
+    code, doc = plan(cli, "top@solo", "top@solo")
+    assert code == 0 and doc["roots"] == ["top@solo"]
+    (note,) = doc["problems"]
+    assert note["kind"] == "ignored-range" and note["severity"] == "warning"
+    base = next(p for p in doc["plugins"] if p["plugin"] == "base")
+    assert base["ranges"] == []  # Claude Code ignores it, so the plan does too
+
+
+def test_install_plan_counts_each_dependants_range_once(cli: Cli, markets: dict[str, Path]) -> None:
+    code, doc = plan(cli, "app@alpha", "lib@alpha", "app@alpha")
+    assert code == 0 and doc["roots"] == ["app@alpha", "lib@alpha"]
+    util = next(p for p in doc["plugins"] if p["install_id"] == "util@alpha")
+    assert sorted(util["ranges"]) == [">=1.0.0 <2", "^1.2.0"]

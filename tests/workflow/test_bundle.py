@@ -95,3 +95,15 @@ def test_export_bad_plans_write_nothing(
     r = cli("workflow", "export", str(flow(tmp_path, step)), "-o", str(out))
     assert r.exit_code == 1 and message in r.stderr.lower()
     assert not out.exists()
+
+
+def test_export_depends_on_the_whole_set_so_nothing_transitive_is_missed(
+    cli: Cli, markets: dict[str, Path], tmp_path: Path
+) -> None:
+    # clash -> lib (entry) -> util (lib's plugin.json): the bundle lists all three.
+    out = tmp_path / "bundle"
+    step = {"type": "step", "id": "a", "plugin": "clash", "marketplace": "alpha"}
+    r = cli("workflow", "export", str(flow(tmp_path, step)), "-o", str(out), "--json")
+    assert r.exit_code == 0, r.stdout + r.stderr
+    manifest = json.loads((out / "plugins/ship-it/.claude-plugin/plugin.json").read_text())
+    assert manifest["dependencies"] == ["util@alpha", "lib@alpha", "clash@alpha"]
