@@ -326,11 +326,20 @@ def prime_view(result: PrimeResult) -> None:
         + Text(f"; categories: {', '.join(result.categories) or '—'}")
         + Text(f"; stages: {', '.join(result.stages)}")
     )
+    picked = [n.plugin for n in result.needs if n.plugin is not None and not n.shared]
     if result.needs:
         from agentops_lite.cli.workflow_views import needs_view
 
         out().print(Text("needs, in your order:", style="bold"))
         needs_view(result.needs)
+    if picked:
+        # The kit is what serves the needs; the lifecycle view stays in --json
+        # (primary, stage_picks), so the install lines are for exactly these plugins.
+        out().print(Text("suggested order:", style="bold"))
+        for i, step in enumerate(result.order, 1):
+            out().print(Text(f"  {i}. ") + untrusted(step, 120))
+        install_block([h.install for h in picked])
+        return
     hits_table(result.primary, "primary")
     t = table("stage", "pick", "why")
     for p in result.stage_picks:

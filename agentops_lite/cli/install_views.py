@@ -18,7 +18,12 @@ def show_plan(plan: InstallPlan) -> None:
         state = f"installed {p.installed_version or ''}".strip() if p.installed else "to install"
         u = render.untrusted
         t.add_row(
-            str(i), u(p.install_id), u(p.version or "-"), u(need), state, str(p.always_on_tokens)
+            str(i),
+            u(p.install_id),
+            u(p.version or "-"),
+            u(need),
+            state,
+            str(p.always_on_tokens) if p.always_on_tokens is not None else "not read",
         )
     render.out().print(t)
     con = render.out()
@@ -30,7 +35,10 @@ def show_plan(plan: InstallPlan) -> None:
             f"collision: {c.kind} {safe(c.name)!r} in {', '.join(safe(x) for x in c.plugins)}",
             markup=False,
         )
-    con.print(f"always-on context of what gets installed: ~{plan.always_on_tokens} tokens")
+    line = f"always-on context of what gets installed: ~{plan.always_on_tokens} tokens"
+    if plan.cost_unknown:
+        line += f" (+ unknown for {len(plan.cost_unknown)} whose components were not read)"
+    con.print(line)
     if plan.commands:
         con.print("commands:")
         for argv in plan.commands:

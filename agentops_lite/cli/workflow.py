@@ -118,6 +118,10 @@ def plan(
     from agentops_lite.workflow.planner import plan_goal
 
     given = read_needs(need, needs_json)
+    if given and (goal or "").strip():
+        from agentops_lite.cli import render
+
+        render.note(f"planning the {len(given)} need(s) given; the GOAL names the workflow")
     if not given and not (goal or "").strip():
         from agentops_lite.errors import UsageError
 

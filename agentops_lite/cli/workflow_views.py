@@ -177,9 +177,12 @@ def needs_view(picks: Sequence[NeedPick], cost: SetCost | None = None) -> None:
         t.add_row(str(i), need, plugin, p.fit or "-", untrusted(p.use.usage, 60) if p.use else "-")
     out().print(t)
     if cost is not None:
-        line = f"{cost.plugins} plugin(s), ~{cost.tokens} tokens of always-on context"
-        if cost.not_read:
-            line += f" (+ unknown for {len(cost.not_read)} whose components were not read)"
+        if cost.not_read and len(cost.not_read) == cost.plugins:
+            line = f"{cost.plugins} plugin(s); always-on context unknown (components not read)"
+        else:
+            line = f"{cost.plugins} plugin(s), ~{cost.tokens} tokens of always-on context"
+            if cost.not_read:
+                line += f" (+ unknown for {len(cost.not_read)} whose components were not read)"
         out().print(Text(line, style="dim"))
 
 

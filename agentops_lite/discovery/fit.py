@@ -12,19 +12,44 @@ the dev set plus off-topic queries (`benchmarks/fit_levels.py` reports precision
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
-
-if TYPE_CHECKING:
-    from agentops_lite.discovery.rank import DiscoverResult, Hit
+from collections.abc import Sequence
+from typing import Literal, Protocol
 
 FitLevel = Literal["strong", "partial", "weak"]
 
+
+# What fit reads of discover's results (rank.QueryConcept, rank.Hit, rank.DiscoverResult),
+# as protocols: rank imports this module, so this one must not import rank.
+class _Concept(Protocol):
+    @property
+    def concept(self) -> str: ...
+    @property
+    def importance(self) -> float: ...
+    @property
+    def terms(self) -> list[str]: ...
+    @property
+    def corrected(self) -> dict[str, str]: ...
+
+
+class _Result(Protocol):
+    @property
+    def query(self) -> str: ...
+    @property
+    def interpretation(self) -> Sequence[_Concept]: ...
+
+
+class _Hit(Protocol):
+    @property
+    def matched(self) -> list[str]: ...
+
+
 STRONG = 0.7  # share of the query's weight matched
 PARTIAL = 0.45
+SURE_TYPO_LEN = 6  # a corrected word this long or longer counts as matched in full
 FIT_ORDER: dict[str, int] = {"strong": 2, "partial": 1, "weak": 0}
 
 
-def unknown_words(result: DiscoverResult) -> list[str]:
+def unknown_words(result: _Result) -> list[str]:
     """Topical words of the query that no indexed term stands for."""
     from agentops_lite.search.synonyms import QUERY_FILLER
     from agentops_lite.search.tokens import STOPWORDS, raw_tokens, stem
@@ -38,14 +63,23 @@ def unknown_words(result: DiscoverResult) -> list[str]:
     return [w for w in dict.fromkeys(topical) if stem(w) not in known and w not in known]
 
 
-def coverage(hit: Hit, result: DiscoverResult) -> float:
+def coverage(hit: _Hit, result: _Result) -> float:
     """Share of the query's weight the hit matched, in [0, 1]."""
     weights = {c.concept: c.importance for c in result.interpretation}
     if not weights:
         return 0.0
     missing = len(unknown_words(result)) * max(weights.values())
     total = sum(weights.values()) + missing
-    got = sum(w for concept, w in weights.items() if concept in hit.matched)
+    # A word matched only through a typo correction of a short word ("soup" read as "sop")
+    # is weak evidence: one letter is a large share of it. Longer corrections count whole.
+    doubtful = {
+        c.concept for c in result.interpretation if c.corrected and len(c.concept) < SURE_TYPO_LEN
+    }
+    got = sum(
+        w * (0.5 if concept in doubtful else 1.0)
+        for concept, w in weights.items()
+        if concept in hit.matched
+    )
     return got / total if total > 0 else 0.0
 
 
@@ -57,6 +91,6 @@ def level(share: float) -> FitLevel:
     return "weak"
 
 
-def fit_of(hit: Hit, result: DiscoverResult) -> tuple[FitLevel, float]:
+def fit_of(hit: _Hit, result: _Result) -> tuple[FitLevel, float]:
     share = coverage(hit, result)
     return level(share), round(share, 3)

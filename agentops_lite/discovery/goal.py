@@ -18,16 +18,23 @@ from agentops_lite.search.tokens import stem
 
 Role = Literal["step", "gate", "then", "else"]
 
-# Words that join clauses in order. "and" also separates list items ("security, performance and
-# code quality checks"); items without a verb borrow the list's verb and head noun below.
+# Words that order clauses ("X, then Y"); a list ("X, Y and Z") is split inside a segment
+# below, and only its items borrow each other's verb and head noun.
 _SEQ_SPLIT = re.compile(
     r"\s*(?:;|\.\s+|,?\s*\b(?:and\s+then|and\s+after\s+that|after\s+that|afterwards|then|"
-    r"next|finally|and\s+finally)\b(?=\s|,|$)\s*,?|,\s*(?:and\s+)?|\s+and\s+)\s*",
+    r"next|finally|and\s+finally|and\s+later|later)\b(?=\s|,|$)\s*,?)\s*",
     re.IGNORECASE,
 )
+_LIST_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+)\s*", re.IGNORECASE)
+# Terminal and format control characters are never part of a need (and would split or hide it).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]+")
+# Whole escape sequences go first, so an OSC title ("\x1b]0;…\x07") leaves no ";" behind.
+_ESCAPES = re.compile(r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b\[[0-?]*[ -/]*[@-~]|\x1b.")
+MAX_NEED_CHARS = 300
 _PARALLEL = re.compile(
-    r"\b(?:at\s+the\s+same\s+time|in\s+parallel|simultaneously|concurrently|all\s+at\s+once|"
-    r"side\s+by\s+side|together)\b",
+    r"\b(?:at\s+the\s+same\s+time(?:\s+as)?|in\s+parallel(?:\s+with)?|simultaneously(?:\s+with)?|"
+    r"concurrently(?:\s+with)?|all\s+at\s+once|side\s+by\s+side(?:\s+with)?|alongside|"
+    r"together(?:\s+with)?)\b",
     re.IGNORECASE,
 )
 _OTHERWISE = re.compile(
@@ -72,7 +79,12 @@ _VERBS = frozenset(
     post prepare profile prototype provision publish push refactor release render research
     review rewrite run scaffold scan schedule scrape secure seed send serve set setup ship sign
     spec store summarize test track train transcribe transform translate tune update upgrade
-    validate verify version visualize write""".split()
+    validate verify version visualize write ask bake book buy call cancel choose clean cook
+    collect compare compose copy correct count delete describe download draw estimate explain
+    fetch fill find finish get give grow hire learn list make manage map merge move order
+    organize pay pick print proofread read record remove rename repair replace reply report
+    resize restore review save search sell share sort split start stop study support sync take
+    teach tidy transfer try upload use watch""".split()
 )
 _DEPLOY_VERBS = frozenset(stem(w) for w in "deploy release ship publish launch rollout".split())
 _TEST_VERBS = frozenset(stem(w) for w in "test tests verify check".split())
@@ -111,9 +123,16 @@ def clean(text: str) -> str:
     return re.sub(r"\b(?:my|our|your)\b\s*", "", out, flags=re.IGNORECASE).strip()
 
 
+_DETERMINERS = frozenset("a an the my our your some this that these those it them all".split())
+
+
 def _has_verb(text: str) -> bool:
+    """Whether the clause starts with an action: a known verb, or a word followed by an article
+    or pronoun ("book a table", "water the plants"), as only verbs are in an imperative."""
     words = _WORD.findall(text.lower())
-    return bool(words) and stem(words[0]) in _VERBS
+    if not words:
+        return False
+    return stem(words[0]) in _VERBS or (len(words) > 1 and words[1] in _DETERMINERS)
 
 
 def _content(text: str) -> list[str]:
@@ -126,22 +145,24 @@ def _content(text: str) -> list[str]:
     ]
 
 
-def _split(goal: str) -> list[tuple[str, bool]]:
-    """Clauses in order, each with whether it sat in a run-together ("at the same time") part.
+def _split(goal: str) -> list[tuple[str, bool, bool]]:
+    """Clauses in order: (text, sits in a run-together part, joined to the previous as a list).
 
-    The run-together phrase covers the clauses of its sentence before it ("lint and scan at the
-    same time, then deploy": deploy comes after), or after it when it opens the sentence."""
-    out: list[tuple[str, bool]] = []
-    for sentence in re.split(r"(?<=[.!?;])\s+", goal.strip()):
-        parts: list[tuple[str, bool]] = [(sentence, False)]
-        if m := _PARALLEL.search(sentence):
-            head, tail = sentence[: m.start()], sentence[m.end() :]
-            parts = [(tail, True)] if not head.strip(" ,") else [(head, True), (tail, False)]
-        for body, together in parts:
-            for part in _SEQ_SPLIT.split(body):
-                part = part.strip(" ,.;:!?")
-                if part:
-                    out.append((part, together))
+    Sequence words ("then", ";") cut the goal into segments; commas and "and" split a segment
+    into list items. A run-together phrase ("at the same time", "in parallel") makes every item
+    of its segment run together: "lint and scan at the same time, then deploy" runs lint and
+    scan together, then deploys; "X at the same time as Y" is X and Y together."""
+    out: list[tuple[str, bool, bool]] = []
+    text = _CONTROL.sub(" ", _ESCAPES.sub(" ", goal))
+    for segment in _SEQ_SPLIT.split(text):
+        together = bool(_PARALLEL.search(segment))
+        body = _PARALLEL.sub(", ", segment) if together else segment
+        first = True
+        for part in _LIST_SPLIT.split(body):
+            part = part.strip(" ,.;:!?")
+            if part:
+                out.append((part, together, not first))
+                first = False
     return out
 
 
@@ -150,7 +171,7 @@ def _head(text: str) -> bool:
     return _has_verb(text) or bool(_CLAUSE_HEAD.match(text))
 
 
-def _complete_lists(clauses: list[str]) -> list[str]:
+def _complete_lists(clauses: list[str], joined: list[bool] | None = None) -> list[str]:
     """Give list items the words they share with their list.
 
     "run security", "performance", "code quality checks on repo" → "run security checks",
@@ -158,10 +179,11 @@ def _complete_lists(clauses: list[str]) -> list[str]:
     "Stripe payments" → "build a SaaS with Stripe payments"; and bare verbs take the object of
     the next clause: "build", "test", "deploy a web app" → "build a web app", …"""
     out = list(clauses)
+    joined = joined if joined is not None else [i > 0 for i in range(len(out))]
     i = 0
     while i < len(out):
         j = i
-        while j + 1 < len(out) and not _head(out[j + 1]):
+        while j + 1 < len(out) and joined[j + 1] and not _head(out[j + 1]):
             j += 1
         if j > i and _has_verb(out[i]):
             lead = out[i]
@@ -180,18 +202,20 @@ def _complete_lists(clauses: list[str]) -> list[str]:
                     words = out[k].split()
                     if k > i:
                         words = [verb, *words]
-                    if k < j and head and words[-1].lower() != head.lower():
+                    # "security" needs the list's noun ("checks"); "the docs" is whole already.
+                    whole = any(w.lower() in _DETERMINERS for w in words[1:])
+                    if k < j and head and not whole and words[-1].lower() != head.lower():
                         words.append(head)
                     out[k] = " ".join(words)
         i = j + 1
     for k, text in enumerate(out):
         if len(text.split()) == 1 and _has_verb(text):
+            # Only within the same list: "build, test and deploy a web app".
+            end = k + 1
+            while end < len(out) and joined[end]:
+                end += 1
             obj = next(
-                (
-                    c.split(maxsplit=1)[1]
-                    for c in out[k + 1 :]
-                    if len(c.split()) > 1 and _has_verb(c)
-                ),
+                (c.split(maxsplit=1)[1] for c in out[k + 1 : end] if len(c.split()) > 1),
                 "",
             )
             if obj:
@@ -202,13 +226,13 @@ def _complete_lists(clauses: list[str]) -> list[str]:
 def parse_goal(goal: str) -> list[Need]:
     """The needs of `goal` in the user's order, with their roles (see the module docstring)."""
     raw = _split(goal)
-    texts = _complete_lists([clean(t) for t, _ in raw])
+    texts = _complete_lists([clean(t) for t, _, _ in raw], [j for _, _, j in raw])
     needs: list[Need] = []
     group = 0
     prev_together = False
     branch: Role | None = None  # inside a conditional: which branch clauses join
     before: list[Need] = []  # "before X, Y": X waits until Y is added
-    for (_, together), text in zip(raw, texts, strict=True):
+    for (_, together, _joined), text in zip(raw, texts, strict=True):
         if not text:
             continue
         if together and not prev_together:
@@ -238,7 +262,14 @@ def parse_goal(goal: str) -> list[Need]:
         needs.extend(before)
         before.clear()
     needs.extend(before)
-    return _resolve_pronouns([n for n in needs if n.text])[:MAX_NEEDS]
+    return _resolve_pronouns([_capped(n) for n in needs if n.text])[:MAX_NEEDS]
+
+
+def _capped(need: Need) -> Need:
+    if len(need.text) <= MAX_NEED_CHARS:
+        return need
+    cut = need.text[:MAX_NEED_CHARS].rsplit(" ", 1)[0]
+    return Need(cut, role=need.role, parallel_group=need.parallel_group, added=need.added)
 
 
 def _conditional(text: str) -> tuple[str, str] | None:

@@ -84,8 +84,9 @@ def pick_for_needs(
         raise UsageError("no needs to plan", hint='e.g. --need "write terraform for a VPC"')
     for need in needs:
         if not need.query.strip():
-            raise UsageError("a need is empty", hint="every --need needs words")
-    chosen_ids = _resolve_use(catalog, use)
+            raise UsageError("a need is empty", hint="every need needs words")
+    pinned = _resolve_use(catalog, use)
+    chosen_ids = set().union(*pinned.values()) if pinned else set()
     picks: list[NeedPick] = []
     taken: dict[str, int] = {}  # plugin name -> first need index it serves
     for i, need in enumerate(needs):
@@ -165,12 +166,19 @@ def pick_for_needs(
                 reason=reason,
             )
         )
+    used = {p.plugin.plugin_id for p in picks if p.plugin is not None}
+    for item, ids in pinned.items():
+        if not ids & used:
+            raise NotFoundError(
+                f"--use {item}: it fits none of the needs, so the plan would not use it",
+                hint="add a need it serves (--need), or drop --use",
+            )
     return picks
 
 
-def _resolve_use(catalog: Catalog, use: Sequence[str]) -> set[int]:
-    """Row ids of every listing of the plugins the user named; an unknown one is an error."""
-    ids: set[int] = set()
+def _resolve_use(catalog: Catalog, use: Sequence[str]) -> dict[str, set[int]]:
+    """Row ids of every listing of each plugin the user named; an unknown one is an error."""
+    ids: dict[str, set[int]] = {}
     for item in use:
         name, _, market = item.strip().partition("@")
         if not name:
@@ -186,7 +194,7 @@ def _resolve_use(catalog: Catalog, use: Sequence[str]) -> set[int]:
                 f"--use {item}: no such plugin in the catalog",
                 hint=f'agentops-lite discover "{name}"',
             )
-        ids |= {int(r[0]) for r in rows}
+        ids[item] = {int(r[0]) for r in rows}
     return ids
 
 
@@ -197,7 +205,7 @@ def needs_from_texts(texts: Sequence[str]) -> list[Need]:
     out = []
     for text in texts:
         if not isinstance(text, str) or not clean(text):
-            raise UsageError("a need is empty", hint="every --need needs words")
+            raise UsageError("a need is empty", hint="every need needs words")
         out.append(Need(clean(text)))
     return out
 
@@ -216,9 +224,9 @@ def set_cost(catalog: Catalog, picks: Sequence[NeedPick]) -> SetCost:
 
     ids = list(dict.fromkeys(p.plugin.plugin_id for p in picks if p.plugin is not None))
     records = query_plugins(catalog.conn, ids=ids) if ids else []
-    known = [r for r in records if r.entry.components]
+    costs = [(r, context_cost(r).tokens) for r in records]
     return SetCost(
         plugins=len(records),
-        tokens=sum(context_cost(r).tokens for r in known),
-        not_read=[r.name for r in records if not r.entry.components],
+        tokens=sum(tokens for _, tokens in costs if tokens is not None),
+        not_read=[r.name for r, tokens in costs if tokens is None],
     )

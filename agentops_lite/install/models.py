@@ -35,7 +35,10 @@ class PlannedPlugin(OutputModel):
     ranges: list[str] = Field(description="Version ranges its dependants ask for")
     installed: bool = Field(description="Claude Code already has it (any scope)")
     installed_version: str | None = None
-    always_on_tokens: int = Field(description="Estimated tokens its descriptions always cost")
+    always_on_tokens: int | None = Field(
+        description="Estimated tokens its descriptions always cost; null when its component "
+        "files were never read (unknown, not zero)"
+    )
 
 
 class PlanProblem(OutputModel):
@@ -77,7 +80,12 @@ class InstallPlan(OutputModel):
     already_installed: list[str]
     problems: list[PlanProblem]
     collisions: list[Collision]
-    always_on_tokens: int = Field(description="Sum over the set of always-on description tokens")
+    always_on_tokens: int = Field(
+        description="Sum of the always-on description tokens over the plugins whose cost is known"
+    )
+    cost_unknown: list[str] = Field(
+        default_factory=list, description="Install ids whose components were never read"
+    )
 
 
 class ApplyStep(OutputModel):

@@ -131,7 +131,10 @@ def _assemble(
         already_installed=[p.install_id for p in plugins if p.installed],
         problems=res.problems,
         collisions=collisions(universe, [res.nodes[n].record for n in res.order], inst),
-        always_on_tokens=sum(p.always_on_tokens for p in plugins if not p.installed),
+        always_on_tokens=sum(p.always_on_tokens or 0 for p in plugins if not p.installed),
+        cost_unknown=[
+            p.install_id for p in plugins if not p.installed and p.always_on_tokens is None
+        ],
     )
 
 

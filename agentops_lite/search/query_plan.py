@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import sqlite3
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from agentops_lite.search.synonyms import GENERIC, QUERY_FILLER, vocabulary
 from agentops_lite.search.tokens import STOPWORDS, raw_tokens, stem
 
 GENERIC_WEIGHT = 0.35
+COMMON_BONUS = 5.0  # score points per tenfold document frequency, among near spellings
 TYPO_MIN_SCORE = 80.0
 DOMAIN_BOOST = 1.6
 IDF_POWER = 1.0
@@ -150,10 +152,18 @@ def _correct_typos(conn: sqlite3.Connection, c: Concept, dfs: dict[str, int], n:
     vocab = vocabulary()
     for word in typed:
         candidates = vocabulary_near(conn, word)
-        extracted = process.extract(word, candidates, scorer=fuzz.ratio, limit=3)
+        extracted = process.extract(word, candidates, scorer=fuzz.ratio, limit=5)
         found = [(str(t), float(s)) for t, s, _ in extracted if s >= TYPO_MIN_SCORE]
         if not found:
             continue
+        # A misspelling of a common word is likelier than of a rare one ("secruity" is
+        # "security", not the one listing's "secu"): near scores are ordered by frequency too.
+        freq = doc_freqs(conn, [t for t, _ in found])
+        found = sorted(
+            ((t, s + COMMON_BONUS * math.log10(1 + freq.get(t, 0))) for t, s in found),
+            key=lambda x: -x[1],
+        )[:3]
+        found = [(t, min(s, 100.0)) for t, s in found]
         best = found[0][1]
         for term, score in found:
             if score < best - 5:

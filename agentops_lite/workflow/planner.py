@@ -75,16 +75,23 @@ def _step(pick: NeedPick, sid: str, previous: str | None) -> dict[str, Any]:
         if pick.use is not None:
             step[pick.use.kind] = pick.use.name
             how = f"Use {pick.use.usage} from the {pick.plugin.plugin} plugin."
-        else:
+        elif pick.plugin.contains:
             how = f"Use the {pick.plugin.plugin} plugin."
+        else:
+            how = (
+                f"Use the {pick.plugin.plugin} plugin (its commands and skills were not read; "
+                "`/plugin` lists them once it is installed)."
+            )
         step["instructions"] = f"{need}. {how}"
     else:
         step["instructions"] = f"{need}. No plugin in the catalog fits this need: do it directly."
     if pick.added:
         step["description"] = "Added by the planner: the goal's condition needs this check."
-    step["inputs"] = {"goal": "${inputs.goal}"}
-    if previous:
-        step["inputs"]["previous"] = f"${{{previous}.output}}"
+    # The first step gets the goal for context; later ones get what came before (the goal in
+    # every step's inputs would repeat it in every instruction Claude reads).
+    step["inputs"] = (
+        {"previous": f"${{{previous}.output}}"} if previous else {"goal": "${inputs.goal}"}
+    )
     if pick.role == "gate":
         step["outputs"] = ["passed"]
         step["retry"] = 1
@@ -122,8 +129,6 @@ def build(goal: str, picks: Sequence[NeedPick], *, name: str | None = None) -> W
                 j += 1
             branches = [_step(picks[k], ids[k], previous) for k in range(i, j)]
             if len(branches) > 1:
-                for b in branches:
-                    b["on_failure"] = b.get("on_failure", "continue")
                 nodes.append({"type": "parallel", "branches": branches})
                 # Later steps see every branch's result through the last one's inputs.
                 previous = ids[j - 1]

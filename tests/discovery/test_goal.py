@@ -112,3 +112,47 @@ def test_fit_levels_from_the_share_of_the_query_matched() -> None:
         "strong",
         "strong",
     ]
+
+
+def test_a_run_together_phrase_covers_only_its_own_segment() -> None:
+    needs = parse_goal("in parallel lint the code and scan for secrets, then deploy")
+    assert [(n.text, n.parallel_group) for n in needs] == [
+        ("lint the code", 1),
+        ("scan for secrets", 1),
+        ("deploy", None),
+    ]
+    needs = parse_goal("build the backend API and at the same time build the frontend, then ship")
+    assert [(n.text, n.parallel_group) for n in needs] == [
+        ("build the backend API", 1),
+        ("build the frontend", 1),
+        ("ship", None),
+    ]
+    together = parse_goal("write the docs at the same time as the tests")
+    assert [(n.text, n.parallel_group) for n in together] == [
+        ("write the docs", 1),
+        ("write the tests", 1),
+    ]
+
+
+def test_sequence_words_end_a_list() -> None:
+    # "proofread" after "then" is a new step, not an item of the list before it.
+    assert _texts("translate the README to french; then proofread it") == [
+        "translate the README to french",
+        "proofread it",
+    ]
+    assert _texts("plan a birthday party, buy flowers and book a restaurant") == [
+        "plan a birthday party",
+        "buy flowers",
+        "book a restaurant",
+    ]
+
+
+def test_terminal_escapes_never_split_or_reach_a_need() -> None:
+    needs = parse_goal("fix \x1b]0;title\x07 the bug; deploy \x1b[31mnow\x1b[0m")
+    assert [n.text for n in needs] == ["fix the bug", "deploy now"]
+    assert all("\x1b" not in n.text and "\x07" not in n.text for n in needs)
+
+
+def test_a_very_long_need_is_capped() -> None:
+    (need,) = parse_goal("write " + "very " * 2000 + "long docs")
+    assert len(need.text) <= 300

@@ -12,7 +12,6 @@ from agentops_lite.catalog.store import Catalog
 from agentops_lite.search.pool import (
     COVERAGE_POWER,
     Pool,
-    aliases_of,
     candidates,
     matched_concepts,
     relevance,
@@ -117,14 +116,3 @@ def test_matched_concepts_names_each_plugins_matched_needs(cat: Catalog) -> None
     matched = matched_concepts(cat.conn, pool.plan, [deployer, tuner])
     assert matched == {deployer: ["kubernetes"], tuner: ["postgres"]}
     assert matched_concepts(cat.conn, pool.plan, []) == {}
-
-
-def test_aliases_of_counts_other_names_of_the_same_source(cat: Catalog) -> None:
-    records = [r for group, _ in candidates(cat.conn, "helm", pool=50).groups for r in group]
-    aliases = aliases_of(cat.conn, records)
-    by_listing = {(r.name, r.marketplace_key): aliases[r.id] for r in records}
-    assert by_listing[("helm-twin", "beta-market")] == 1  # beta also lists it as helm-alias
-    assert by_listing[("helm-alias", "beta-market")] == 1
-    assert by_listing[("helm-twin", "alpha-market")] == 0
-    assert by_listing[("kubernetes-deployer", "alpha-market")] == 0
-    assert aliases_of(cat.conn, []) == {}

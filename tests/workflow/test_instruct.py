@@ -44,7 +44,7 @@ def test_task_without_a_catalog_describes_the_step_and_how_to_record_it() -> Non
     st = state(attempt=2, max_attempts=3, inputs={"path": "dist/é"}, instructions="Build it.")
     action = StepNode(id="build", plugin="builder", command="make", outputs=["artifact", "log"])
     t = task(None, "R1", st, action)
-    assert (t.id, t.kind, t.attempt, t.max_attempts) == ("build", "step", 2, 3)
+    assert (t.step, t.kind, t.attempt, t.max_attempts) == ("build", "step", 2, 3)
     assert t.plugin == "builder" and t.installed is None and t.install_name is None
     assert t.setup == [] and t.outputs == ["artifact", "log"]
     assert t.inputs == {"path": "dist/é"}
@@ -138,7 +138,7 @@ def test_task_unknown_marketplace_means_not_in_the_catalog(cat: Catalog) -> None
 def _info(status: str = "running") -> RunInfo:
     when = "2026-12-01T00:00:00+00:00"
     return RunInfo(
-        id="R1",
+        run_id="R1",
         workflow="wf",
         status=status,
         steps_total=2,
@@ -184,9 +184,9 @@ def _state(status: str, a: str, b: str) -> RunState:
 )
 def test_next_report(run: str, a: str, b: str, ready: list[str], done: bool, message: str) -> None:
     report = next_report(None, _info(run), WF, _state(run, a, b))
-    assert [t.id for t in report.ready] == ready
+    assert [t.step for t in report.ready] == ready
     assert report.done is done
     assert report.message.startswith(message)
-    assert (report.run, report.workflow, report.status) == ("R1", "wf", run)
+    assert (report.run_id, report.workflow, report.status) == ("R1", "wf", run)
     if run == "failed":
         assert "`agentops-lite run rollback R1`" in report.message

@@ -174,3 +174,20 @@ def test_planner_cli_plan_writes_a_valid_file(
     assert r.exit_code == 0, r.stdout + r.stderr
     r = cli("run", "start", str(out), "--json")
     assert r.exit_code == 0, r.stdout + r.stderr
+
+
+def test_a_use_plugin_that_fits_no_need_is_an_error_not_ignored(
+    cli: Callable[..., Result], fixture_catalog: list[PluginRecord]
+) -> None:
+    r = cli("workflow", "plan", "--need", "build the ci pipeline", "--use", "k8s-deployer")
+    assert r.exit_code == 1 and "fits none of the needs" in r.stderr, r.stdout + r.stderr
+
+
+def test_parallel_checks_then_a_deploy_after_them(fixture_catalog: list[PluginRecord]) -> None:
+    with Catalog.open() as cat:
+        wf = planner.plan(cat, "in parallel run the security scan and code review, then deploy")
+    block, deploy = wf.steps
+    assert isinstance(block, ParallelNode) and isinstance(deploy, StepNode)
+    # A failed check is a failure, not advice to ignore: the branches keep the default (stop).
+    assert all(b.on_failure == "stop" for b in block.branches)  # type: ignore[union-attr]
+    assert deploy.plugin == "k8s-deployer"
