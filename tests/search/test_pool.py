@@ -12,7 +12,6 @@ from agentops_lite.catalog.store import Catalog
 from agentops_lite.search.pool import (
     COVERAGE_POWER,
     Pool,
-    aliases_of,
     candidates,
     matched_concepts,
     relevance,
@@ -119,12 +118,14 @@ def test_matched_concepts_names_each_plugins_matched_needs(cat: Catalog) -> None
     assert matched_concepts(cat.conn, pool.plan, []) == {}
 
 
-def test_aliases_of_counts_other_names_of_the_same_source(cat: Catalog) -> None:
+def test_alias_names_of_pooled_listings_name_the_same_source(cat: Catalog) -> None:
+    # pool.aliases_of moved to discovery.plugin_facts.alias_names (e6ff69f): the same check
+    # over the listings the pool retrieves.
+    from agentops_lite.discovery.plugin_facts import alias_names
+
     records = [r for group, _ in candidates(cat.conn, "helm", pool=50).groups for r in group]
-    aliases = aliases_of(cat.conn, records)
-    by_listing = {(r.name, r.marketplace_key): aliases[r.id] for r in records}
-    assert by_listing[("helm-twin", "beta-market")] == 1  # beta also lists it as helm-alias
-    assert by_listing[("helm-alias", "beta-market")] == 1
-    assert by_listing[("helm-twin", "alpha-market")] == 0
-    assert by_listing[("kubernetes-deployer", "alpha-market")] == 0
-    assert aliases_of(cat.conn, []) == {}
+    by_listing = {(r.name, r.marketplace_key): alias_names(cat.conn, r) for r in records}
+    assert by_listing[("helm-twin", "beta-market")] == ["helm-alias"]  # beta lists it twice
+    assert by_listing[("helm-alias", "beta-market")] == ["helm-twin"]
+    assert by_listing[("helm-twin", "alpha-market")] == []
+    assert by_listing[("kubernetes-deployer", "alpha-market")] == []
