@@ -58,6 +58,14 @@ TOOLS: dict[str, tuple[Callable[..., Any], str, bool, bool]] = {
         True,
         False,
     ),
+    "install_plan": (
+        tools.install_plan,
+        "Plan installing plugins with their dependencies: the ordered `claude plugin` commands, "
+        "conflicts, component collisions, context cost. Only plans; runs nothing (ok=false: "
+        "Claude Code would refuse it, see problems).",
+        True,
+        False,
+    ),
     "plan_workflow": (
         tools.plan_workflow,
         "Plan a workflow document for a goal: plugins per lifecycle stage, a test gate, "

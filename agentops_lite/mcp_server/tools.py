@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from agentops_lite.discovery.compare import CompareResult, PluginDetails
 from agentops_lite.discovery.rank import DiscoverResult, Hit
+from agentops_lite.install.models import InstallPlan
 from agentops_lite.models import RefreshReport
 from agentops_lite.refresh.defaults import DefaultsStatus
 from agentops_lite.sources.lint import ValidationReport
@@ -173,6 +174,31 @@ def similar_plugins(
     with _read_catalog() as cat:
         record, hits = similar(cat, plugin, limit)
     return SimilarResult(plugin=record.name, marketplace=record.marketplace_key, results=hits)
+
+
+def install_plan(
+    plugins: Annotated[
+        list[PluginArg] | None, Field(max_length=50, description="Plugins to install")
+    ] = None,
+    workflow: Annotated[
+        str | None, Field(min_length=1, description="Also every plugin this workflow file uses")
+    ] = None,
+) -> InstallPlan:
+    from agentops_lite.errors import UsageError
+    from agentops_lite.install.plan import build_plan
+
+    with _read_catalog() as cat:
+        idents = list(plugins or [])
+        if workflow is not None:
+            from pathlib import Path
+
+            from agentops_lite.workflow.bundle import workflow_plugins
+            from agentops_lite.workflow.load import load_workflow
+
+            idents += workflow_plugins(cat, load_workflow(Path(workflow), cat)[0])
+        if not idents:
+            raise UsageError("name a plugin (plugin@marketplace) or give a workflow file")
+        return build_plan(cat, list(dict.fromkeys(idents)))
 
 
 def plan_workflow(

@@ -84,6 +84,7 @@ def test_mcp_read_tools_return_what_the_cli_prints(prepared: Callable[..., Any])
             "compare": ("compare_plugins", {"plugins": ["pr-review-pro", "helm-pilot"]}),
             "similar": ("similar_plugins", {"plugin": "pr-review-pro", "limit": 2}),
             "plan": ("plan_workflow", {"goal": "lint the helm charts then deploy"}),
+            "install": ("install_plan", {"plugins": ["helm-pilot", "pr-review-pro@demo-market"]}),
             "validate": ("validate_marketplace", {"path": str(FIXTURE_MARKET)}),
             "status": ("catalog_status", {}),
         }
@@ -108,6 +109,8 @@ def test_mcp_read_tools_return_what_the_cli_prints(prepared: Callable[..., Any])
     assert got["compare"] == cli("compare", "pr-review-pro", "helm-pilot")
     assert got["similar"] == cli("similar", "pr-review-pro", "--limit", "2")
     assert got["plan"] == cli("workflow", "plan", "lint the helm charts then deploy")
+    assert got["install"] == cli("install-plan", "helm-pilot", "pr-review-pro@demo-market")
+    assert got["install"]["ok"] is True and got["install"]["commands"]
     assert got["validate"] == cli("validate", str(FIXTURE_MARKET))
     assert got["status"] == cli("defaults", "status")
     assert got["schema"] == cli("workflow", "schema")
@@ -176,6 +179,10 @@ def test_mcp_bad_arguments_are_tool_errors_and_the_server_goes_on(
         ("compare_plugins", {"plugins": ["helm-pilot"]}, "plugins"),
         ("similar_plugins", {"plugin": "nope@nowhere"}, "NotFoundError"),
         ("plan_workflow", {"goal": " "}, "goal is empty"),
+        ("install_plan", {}, "name a plugin"),
+        ("install_plan", {"plugins": ["no-such-plugin"]}, "no-such-plugin"),
+        # Its plugins are not in this catalog: the CLI refuses it the same way.
+        ("install_plan", {"workflow": str(WORKFLOW)}, "WorkflowError"),
         ("run_next", {"run": "no-such-run"}, "no-such-run"),
         ("run_record", {"run": "last", "step": "x", "status": "great"}, "status"),
         ("run_start", {"file": "/nonexistent/wf.json"}, "UsageError"),

@@ -116,3 +116,16 @@ def test_matched_concepts_names_each_plugins_matched_needs(cat: Catalog) -> None
     matched = matched_concepts(cat.conn, pool.plan, [deployer, tuner])
     assert matched == {deployer: ["kubernetes"], tuner: ["postgres"]}
     assert matched_concepts(cat.conn, pool.plan, []) == {}
+
+
+def test_alias_names_of_pooled_listings_name_the_same_source(cat: Catalog) -> None:
+    # pool.aliases_of moved to discovery.plugin_facts.alias_names (e6ff69f): the same check
+    # over the listings the pool retrieves.
+    from agentops_lite.discovery.plugin_facts import alias_names
+
+    records = [r for group, _ in candidates(cat.conn, "helm", pool=50).groups for r in group]
+    by_listing = {(r.name, r.marketplace_key): alias_names(cat.conn, r) for r in records}
+    assert by_listing[("helm-twin", "beta-market")] == ["helm-alias"]  # beta lists it twice
+    assert by_listing[("helm-alias", "beta-market")] == ["helm-twin"]
+    assert by_listing[("helm-twin", "alpha-market")] == []
+    assert by_listing[("kubernetes-deployer", "alpha-market")] == []
