@@ -42,10 +42,10 @@ def show_plan(plan: InstallPlan) -> None:
     if plan.commands:
         con.print("commands:")
         for argv in plan.commands:
-            con.print("  " + safe(_shell(argv)), markup=False)
+            con.print("  " + safe(_shell(argv)), markup=False, soft_wrap=True)
         con.print("or in one step:")
         for argv in plan.one_step:
-            con.print("  " + safe(_shell(argv)), markup=False)
+            con.print("  " + safe(_shell(argv)), markup=False, soft_wrap=True)
     elif plan.ok:
         con.print("everything is already installed")
 
@@ -58,6 +58,6 @@ def show_apply(result: ApplyResult) -> None:
     con = render.out()
     for step in result.done:
         mark = "ok" if step.exit_code == 0 else f"failed ({step.exit_code})"
-        con.print(f"{mark}: {render.safe_text(_shell(step.command))}", markup=False)
+        con.print(f"{mark}: {render.safe_text(_shell(step.command))}", markup=False, soft_wrap=True)
         if step.exit_code != 0 and step.output:
             con.print(render.safe_text(step.output), markup=False)

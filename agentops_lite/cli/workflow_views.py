@@ -109,13 +109,16 @@ def next_view(report: NextReport) -> None:
     for t in report.ready:
         out().print(Text("\n▶ ") + untrusted(t.step, 80, style="bold") + Text(f"  [{t.kind}]"))
         for cmd in t.setup:
-            out().print(Text("  setup: ") + untrusted(cmd, 200))
+            # soft_wrap: a command broken over lines cannot be pasted.
+            out().print(Text("  setup: ") + untrusted(cmd, 200), soft_wrap=True)
         if t.use:
             out().print(Text("  use:   ") + untrusted(t.use, 200))
         if t.inputs:
             out().print(Text("  inputs: ") + untrusted(json.dumps(t.inputs), 400))
         out().print(Text("  ") + untrusted(t.instructions, 1200))
-        out().print(Text("  record: ") + untrusted(t.record["success"], 300, style="dim"))
+        out().print(
+            Text("  record: ") + untrusted(t.record["success"], 300, style="dim"), soft_wrap=True
+        )
     out().print(Text("\n") + Text(report.message))
 
 
@@ -209,6 +212,6 @@ def export_view(result: ExportResult) -> None:
         )
     con.print("install:")
     for argv in result.install_commands:
-        con.print(Text("  ") + untrusted(" ".join(shlex.quote(a) for a in argv)))
+        con.print(Text("  ") + untrusted(" ".join(shlex.quote(a) for a in argv)), soft_wrap=True)
     for note in result.notes:
         con.print(untrusted(note))

@@ -224,3 +224,15 @@ def test_install_plan_counts_each_dependants_range_once(cli: Cli, markets: dict[
     assert code == 0 and doc["roots"] == ["app@alpha", "lib@alpha"]
     util = next(p for p in doc["plugins"] if p["install_id"] == "util@alpha")
     assert sorted(util["ranges"]) == [">=1.0.0 <2", "^1.2.0"]
+
+
+def test_install_plan_commands_are_never_wrapped(
+    cli: Cli, markets: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A command broken over two lines cannot be pasted, however narrow the terminal.
+    monkeypatch.setenv("COLUMNS", "40")
+    r = cli("install-plan", "app@alpha")
+    assert r.exit_code == 0, r.stdout + r.stderr
+    lines = r.stdout.splitlines()
+    assert f"  claude plugin marketplace add {markets['alpha']}" in lines
+    assert "  claude plugin install app@alpha" in lines
