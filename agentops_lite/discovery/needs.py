@@ -14,7 +14,10 @@ from agentops_lite.discovery.goal import Need, Role
 from agentops_lite.discovery.rank import Hit
 from agentops_lite.errors import NotFoundError, UsageError
 from agentops_lite.models import OutputModel
+from agentops_lite.search.synonyms import GENERIC, QUERY_FILLER
 from agentops_lite.search.tokens import terms
+
+_FRAMING = GENERIC | QUERY_FILLER
 
 if TYPE_CHECKING:
     from agentops_lite.catalog.store import Catalog
@@ -24,6 +27,7 @@ ALTERNATIVES = 3
 # A plugin already chosen for an earlier need serves this one too when it scores at least this
 # share of this need's best score: fewer plugins (less always-on context) for nearly the fit.
 REUSE_SHARE = 0.9
+GOAL_WEIGHT = 0.1  # per other topic word of the goal a result also names
 
 
 class Invocation(OutputModel):
@@ -94,7 +98,7 @@ def pick_for_needs(
         hits = result.results
         fits = [(h, *fit_of(h, result)) for h in hits]
         preferred = [f for f in fits if f[0].plugin_id in chosen_ids]
-        fitting = [f for f in fits if f[1] != "weak"]
+        fitting = _by_goal([f for f in fits if f[1] != "weak"], need, needs)
         pick: tuple[Hit, FitLevel, float] | None = None
         shared = False
         if preferred:
@@ -174,6 +178,29 @@ def pick_for_needs(
                 hint="add a need it serves (--need), or drop --use",
             )
     return picks
+
+
+def _by_goal(
+    fitting: list[tuple[Hit, FitLevel, float]], need: Need, needs: Sequence[Need]
+) -> list[tuple[Hit, FitLevel, float]]:
+    """Fitting results, those that also speak of the rest of the goal first (mildly).
+
+    A need is one step of one piece of work: of two plugins that fit "chart it" about as well,
+    the one that also knows the goal's "product data" fits the work better than a Helm chart
+    tool. Each of the goal's other topic words a plugin's blurb names adds GOAL_WEIGHT to its
+    score, so a clearly better match for the need itself still comes first."""
+    own = set(terms(need.query))
+    rest = {t for n in needs if n is not need for t in terms(n.query)} - own - _FRAMING
+    if not rest or len(fitting) < 2:
+        return fitting
+
+    def boosted(f: tuple[Hit, FitLevel, float]) -> float:
+        h = f[0]
+        names = h.component_names or []
+        blurb = set(terms(" ".join([h.plugin, h.description or "", *names])))
+        return h.score * (1 + GOAL_WEIGHT * len(rest & blurb))
+
+    return sorted(fitting, key=lambda f: -boosted(f))
 
 
 def _resolve_use(catalog: Catalog, use: Sequence[str]) -> dict[str, set[int]]:

@@ -191,3 +191,24 @@ def test_parallel_checks_then_a_deploy_after_them(fixture_catalog: list[PluginRe
     # A failed check is a failure, not advice to ignore: the branches keep the default (stop).
     assert all(b.on_failure == "stop" for b in block.branches)  # type: ignore[union-attr]
     assert deploy.plugin == "k8s-deployer"
+
+
+def test_of_two_plugins_fitting_a_need_the_one_that_knows_the_goal_comes_first() -> None:
+    from agentops_lite.discovery.goal import Need
+    from agentops_lite.discovery.needs import _by_goal
+    from agentops_lite.discovery.rank import Hit
+
+    def hit(name: str, description: str, score: float) -> Hit:
+        return Hit.model_construct(
+            plugin=name, description=description, component_names=None, score=score
+        )
+
+    needs = [Need("export the sales figures"), Need("draw a chart")]
+    helm = hit("helmviz", "Draw a chart of the helm values", 0.80)
+    sales = hit("salesviz", "Draw a chart of the sales figures", 0.78)
+    order = _by_goal([(helm, "strong", 1.0), (sales, "strong", 1.0)], needs[1], needs)
+    assert [f[0].plugin for f in order] == ["salesviz", "helmviz"]
+    # A clearly better match for the need itself still comes first.
+    weak_sales = hit("salesviz", "Draw a chart of the sales figures", 0.5)
+    order = _by_goal([(helm, "strong", 1.0), (weak_sales, "strong", 1.0)], needs[1], needs)
+    assert [f[0].plugin for f in order] == ["helmviz", "salesviz"]
