@@ -81,7 +81,6 @@ class ReadmeFacts(_Frozen):
     install_line: bool = Field(description="A `/plugin install` or `claude plugin install` line")
     unread: bool = Field(default=False, description="Found but too large or unreadable")
     privacy_link: bool = Field(default=False, description="A line about privacy with an https link")
-    text_head: str = Field(default="", description="Its first 300 characters (for quality checks)")
 
 
 class RunItem(_Frozen):

@@ -139,7 +139,6 @@ def _readme(tree: Any, plugin_dir: str) -> ReadmeFacts | None:
             words=readme_words(text),
             install_line=_INSTALL.search(text) is not None,
             privacy_link=any(_PRIVACY.search(ln) and "https://" in ln for ln in text.split("\n")),
-            text_head=text[:300],
         )
     return None
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -98,3 +101,30 @@ def test_description_that_only_repeats_the_name_scores_low() -> None:
 def test_readme_words_leave_out_code_links_and_urls() -> None:
     text = "Hello [the docs](https://x.io/a) see https://y.io\n```\nnot counted here\n```\nbye"
     assert readme_words(text) == 5  # Hello, the, docs, see, bye
+
+
+def test_quality_is_a_prior_in_discover(
+    make_marketplace: Callable[..., Path], isolated_home: Path
+) -> None:
+    from agentops_lite.catalog.store import Catalog
+    from agentops_lite.discovery.rank import discover
+    from agentops_lite.refresh.update import add_source
+
+    blurb = "Convert spreadsheets into charts for quarterly reports"
+    plugins = [
+        {"name": name, "source": f"./plugins/{name}", "description": blurb}
+        for name in ("aaa-charts", "zzz-charts")
+    ]
+    good = {
+        "plugins/zzz-charts/.claude-plugin/plugin.json": json.dumps(
+            {"name": "zzz-charts", "version": "1.0.0", "license": "MIT"}
+        ),
+        "plugins/zzz-charts/README.md": "Turn a spreadsheet into a chart. " * 20,
+        "plugins/zzz-charts/.claude-plugin/icon.png": "png",
+        "plugins/aaa-charts/.claude-plugin/plugin.json": json.dumps({"name": "aaa-charts"}),
+    }
+    cat = Catalog.open()
+    add_source(cat, str(make_marketplace("charts", plugins=plugins, files=good)))
+    result = discover(cat, "spreadsheet charts", explain=True)
+    assert [h.plugin for h in result.results] == ["zzz-charts", "aaa-charts"]
+    assert any(line.startswith("quality ") for line in result.results[0].explain or [])
