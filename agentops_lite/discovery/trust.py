@@ -157,8 +157,9 @@ def _split(lines: list[str]) -> dict[tuple[str, str], list[str]]:
     out: dict[tuple[str, str], list[str]] = {}
     for line in lines:
         kind, name, command, detail = (line.split("\t") + ["", "", ""])[:4]
-        shown = command if kind != "bin" else detail
-        out.setdefault((kind, name), []).append(shown or detail)
+        # A bin file is its content's sha256; a host is its name.
+        shown = detail if kind == "bin" else name if kind == "host" else command or detail
+        out.setdefault((kind, name), []).append(shown)
     return out
 
 

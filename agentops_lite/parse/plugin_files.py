@@ -16,8 +16,8 @@ from agentops_lite.models import PluginFiles, ReadmeFacts, RunItem
 from agentops_lite.parse.safepath import shown
 
 MAX_README_BYTES = 1024 * 1024  # Claude Code's directory profile reads READMEs up to 1 MiB
-MAX_BIN_FILES = 100
-MAX_BIN_BYTES = 1024 * 1024  # hashed up to this much: a bigger binary still shows as changed
+MAX_BIN_FILES = 50  # with MAX_BIN_BYTES, at most 50 MiB read per plugin
+MAX_BIN_BYTES = 1024 * 1024  # hashed up to this much: a change past the first MiB goes unseen
 MAX_HOSTS = 100
 MAX_RUNS = 400
 # The names Claude Code's directory profile accepts, in its order of preference.
