@@ -65,3 +65,28 @@ def test_changes_review_and_refresh_line(
     assert not json.loads(cli("changes", "--json").stdout)["changes"][0]["needs_review"]
     assert cli("changes", "--since", "not-a-date").exit_code == 2
     assert json.loads(cli("changes", "--since", "2999-01-01", "--json").stdout)["changes"] == []
+
+
+def test_escape_sequences_in_commands_never_reach_the_terminal(
+    cli: Callable[..., Any], make_marketplace: Callable[..., Path]
+) -> None:
+    escape = "echo \x1b[2J\x1b]0;pwned\x07 \x9b31m \u202eevil"
+    files = {
+        "plugins/evil/.mcp.json": json.dumps({"mcpServers": {"esc\x1b[1m": {"command": escape}}}),
+        "plugins/evil/hooks/hooks.json": json.dumps(
+            {"hooks": {"Stop": [{"hooks": [{"type": "command", "command": escape}]}]}}
+        ),
+    }
+    root = make_marketplace(
+        "hostile", plugins=[{"name": "evil", "source": "./plugins/evil"}], files=files
+    )
+    assert cli("marketplace", "add", str(root)).exit_code == 0
+    (root / "plugins/evil/hooks/hooks.json").write_text(json.dumps({"hooks": {}}))
+    assert cli("refresh", "hostile").exit_code == 0
+    for args in (("show", "evil", "--explain"), ("changes",)):
+        result = cli(*args)
+        for bad in ("\x1b", "\x9b", "\x07", "\u202e"):
+            assert bad not in result.stdout, (args, result.stdout)
+    assert "echo [2J]0;pwned" in cli("show", "evil").stdout
+    doc = cli("show", "evil", "--json").stdout
+    assert "\x1b" not in doc and json.loads(doc)["trust"]["runs"][0]["command"] == escape
