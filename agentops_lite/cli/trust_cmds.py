@@ -65,7 +65,7 @@ def review(
       agentops-lite review helm@han --json
     """
     from agentops_lite.cli import render
-    from agentops_lite.discovery.trust import review as run
+    from agentops_lite.discovery.review import review as run
 
     with catalog() as cat:
         result = run(cat, plugin)

@@ -11,7 +11,8 @@ from agentops_lite.cli.render import out, safe_text, table, untrusted
 if TYPE_CHECKING:
     from agentops_lite.discovery.compare import CompareResult, PluginDetails
     from agentops_lite.discovery.quality import QualityScore
-    from agentops_lite.discovery.trust import ChangesResult, ReviewResult, TrustSurface
+    from agentops_lite.discovery.review import ReviewResult
+    from agentops_lite.discovery.trust import ChangesResult, TrustSurface
 
 _REVIEW = {
     "reviewed": "reviewed, unchanged since",

@@ -13,12 +13,9 @@ from pydantic import Field
 
 from agentops_lite.catalog.surface import (
     SurfaceRow,
-    digest_of,
-    record_review,
     reviews,
     run_items,
     surface_history,
-    surface_lines,
 )
 from agentops_lite.errors import NotFoundError
 from agentops_lite.models import OutputModel, RunItem
@@ -278,37 +275,3 @@ def changes(
             hint="a plugin's history starts at the first refresh that reads its files",
         )
     return ChangesResult(changes=out, since=since, plugins_tracked=len(history))
-
-
-class ReviewResult(OutputModel):
-    plugin: str
-    marketplace: str
-    reviewed_at: datetime
-    surface_digest: str = Field(description="Digest of the runnable surface you reviewed")
-    runnable: int | None
-
-
-def review(catalog: Catalog, ident: str, now: datetime | None = None) -> ReviewResult:
-    """Record that the user reviewed what a plugin runs, as stored now."""
-    from agentops_lite.catalog import db
-    from agentops_lite.discovery.compare import resolve
-    from agentops_lite.errors import UsageError
-
-    r = resolve(catalog, ident)[0]
-    lines = surface_lines(r.entry)
-    if lines is None:
-        raise UsageError(
-            f"{r.install_name}: its files were never read, so there is nothing to review",
-            hint="plugins from remote sources are read when a refresh can reach them",
-        )
-    when = (now or datetime.now(timezone.utc)).replace(microsecond=0)
-    digest = digest_of(lines)
-    with db.write(catalog.conn):
-        record_review(catalog.conn, r.name, r.marketplace_name or r.marketplace_key, when, digest)
-    return ReviewResult(
-        plugin=r.name,
-        marketplace=r.marketplace_key,
-        reviewed_at=when,
-        surface_digest=digest,
-        runnable=len(run_items(r.entry) or []),
-    )

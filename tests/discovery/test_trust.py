@@ -14,7 +14,8 @@ import pytest
 from agentops_lite.catalog.store import Catalog
 from agentops_lite.catalog.surface import installed_changed_since
 from agentops_lite.discovery.compare import resolve
-from agentops_lite.discovery.trust import changes, review, trust_surface
+from agentops_lite.discovery.review import review
+from agentops_lite.discovery.trust import changes, trust_surface
 from agentops_lite.refresh.update import add_source, refresh
 
 HOOKS = {
