@@ -73,6 +73,50 @@ class Component(_Frozen):
     )
 
 
+class ReadmeFacts(_Frozen):
+    """What a plugin's README says about it, measured when its files were read."""
+
+    path: str = Field(description="Which file counted, relative to the plugin folder")
+    words: int = Field(description="Words outside code fences, link targets and bare URLs")
+    install_line: bool = Field(description="A `/plugin install` or `claude plugin install` line")
+    unread: bool = Field(default=False, description="Found but too large or unreadable")
+    privacy_link: bool = Field(default=False, description="A line about privacy with an https link")
+
+
+class RunItem(_Frozen):
+    """One thing a plugin runs on the user's machine, or one place it connects to."""
+
+    kind: Literal["hook", "mcp", "lsp", "monitor", "bin"]
+    name: str = Field(description="Hook event, server or monitor name, or bin file path")
+    command: str | None = Field(
+        default=None, description="The command line (with args), URL or prompt; None: not stated"
+    )
+    detail: str | None = Field(
+        default=None, description="Hook type/matcher, server transport, or bin file sha256"
+    )
+
+
+class PluginFiles(_Frozen):
+    """Facts read from a plugin's own folder beyond its components (trust and quality)."""
+
+    runs: tuple[RunItem, ...] = Field(
+        default=(), description="Every hook command, server, monitor and bin file"
+    )
+    hosts: tuple[str, ...] = Field(
+        default=(), description="Network hosts named by remote servers, HTTP hooks or `network`"
+    )
+    readme: ReadmeFacts | None = None
+    license_file: str | None = Field(default=None, description="LICENSE-like file in the folder")
+    license_declared: bool = Field(default=False, description="plugin.json sets `license`")
+    icon: str | None = Field(default=None, description="Icon file found or `icon` declared")
+    evals: bool = Field(default=False, description="Ships an evals/ folder")
+    privacy_url: bool = Field(default=False, description="plugin.json sets privacyPolicyUrl")
+    skipped_links: tuple[str, ...] = Field(
+        default=(), description="Paths that are symlinks out of the plugin: never followed"
+    )
+    files_digest: str = Field(default="", description="sha256 over every component file read")
+
+
 class PluginEntry(_Frozen):
     """One plugin as listed by a marketplace, merged with its plugin.json when we could read it."""
 
@@ -96,6 +140,9 @@ class PluginEntry(_Frozen):
         "false: never read, what it ships is unknown",
     )
     has_plugin_json: bool = False
+    files: PluginFiles | None = Field(
+        default=None, description="Trust and quality facts of its folder; null: not read"
+    )
     problems: tuple[Problem, ...] = ()
     raw: dict[str, Any] = Field(default_factory=dict, description="The entry exactly as written")
     plugin_json_dependencies: tuple[Any, ...] | None = Field(
@@ -235,6 +282,8 @@ class RefreshReport(_Frozen):
     # Install counts read from Claude Code (`claude plugin list --json --available`); None when
     # `claude` is not on PATH or printed none.
     install_counts: int | None = None
+    # plugin@marketplace of installed plugins whose runnable surface changed in this refresh.
+    surface_changed: tuple[str, ...] = ()
 
     @property
     def failed(self) -> list[RefreshOutcome]:

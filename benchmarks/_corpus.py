@@ -21,7 +21,7 @@ def index_code_digest() -> str:
         (REPO / "agentops_lite" / f).read_bytes()
         for f in (
             "search/index.py", "search/tokens.py", "search/synonyms.py", "catalog/store.py",
-            "parse/components.py", "catalog/migrations.py",
+            "parse/components.py", "parse/plugin_files.py", "catalog/migrations.py", "models.py",
         )
     )  # fmt: skip
     return hashlib.sha1(code).hexdigest()

@@ -271,7 +271,10 @@ def _marketplace_rows(stats: Stats, links: dict[str, str]) -> str:
 
 
 def build_html(
-    stats: Stats, data: dict[str, Any], ages: dict[str, str | None] | None = None
+    stats: Stats,
+    data: dict[str, Any],
+    ages: dict[str, str | None] | None = None,
+    trust: str = "",
 ) -> str:
     """The whole document. The script is pinned by a CSP hash, so injected markup cannot run."""
     script = _asset("report.js")
@@ -308,6 +311,7 @@ def build_html(
 <th>plugins</th><th>stars</th><th>last update</th><th>errors / warnings</th><th>status</th>
 <th>refreshed</th></tr></thead>
 <tbody>{_marketplace_rows(stats, links)}</tbody></table></div>
+{trust}
 <h2 id="plugins-title">Plugins</h2>
 <div class="controls"><label>Search <input id="q" type="search" autocomplete="off"
  placeholder="name, marketplace, category, keyword…" aria-controls="plugins"></label>
@@ -332,7 +336,10 @@ def build_report(conn: sqlite3.Connection, stats: Stats | None = None) -> tuple[
     """(HTML, the stats it shows, plugin rows) for the catalog behind `conn`."""
     figures = stats or compute(conn)
     data = table_data(conn)
-    return build_html(figures, data, data_age(conn)), figures, len(data["p"])
+    from agentops_lite.analytics.report_trust import trust_panel
+
+    html = build_html(figures, data, data_age(conn), trust_panel(conn))
+    return html, figures, len(data["p"])
 
 
 def write_report(conn: sqlite3.Connection, target: Path) -> ReportResult:

@@ -272,6 +272,35 @@ def m060_star_dates(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE repo_metrics ADD COLUMN stars_at TEXT")
 
 
+def m070_plugin_surfaces(db: sqlite3.Connection) -> None:
+    """Drift history: each plugin's runnable surface at each refresh where it changed, and the
+    surface a user last reviewed (see catalog/surface.py)."""
+    run_ddl(
+        db,
+        """
+        CREATE TABLE plugin_surfaces (
+            id INTEGER PRIMARY KEY,
+            marketplace_id INTEGER NOT NULL REFERENCES marketplaces(id) ON DELETE CASCADE,
+            plugin_name TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            version TEXT,
+            sha TEXT,
+            surface_digest TEXT NOT NULL,
+            files_digest TEXT,
+            surface_json TEXT NOT NULL
+        );
+        CREATE INDEX plugin_surfaces_plugin ON plugin_surfaces(marketplace_id, plugin_name, id);
+        CREATE TABLE plugin_reviews (
+            plugin_name TEXT NOT NULL,
+            marketplace_name TEXT NOT NULL,
+            reviewed_at TEXT NOT NULL,
+            surface_digest TEXT NOT NULL,
+            PRIMARY KEY (plugin_name, marketplace_name)
+        );
+        """,
+    )
+
+
 MIGRATIONS: list[Migration] = [
     m001_catalog,
     m010_search_index,
@@ -281,4 +310,5 @@ MIGRATIONS: list[Migration] = [
     m040_pinned_marketplace_id,
     m050_search_document_frequency,
     m060_star_dates,
+    m070_plugin_surfaces,
 ]

@@ -73,6 +73,9 @@ def _register() -> None:
     mcp_cmd.register(app)
     schema_cmd.register(app)
     install_plan.register(app)
+    from agentops_lite.cli import trust_cmds
+
+    trust_cmds.register(app)
 
 
 def _keep_example_layout(group: typer.Typer) -> None:

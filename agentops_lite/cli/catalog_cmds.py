@@ -82,6 +82,14 @@ def refresh(
         outcome_table(report.outcomes)
         if report.install_counts:
             render.note(f"install counts from Claude Code for {report.install_counts} plugin(s)")
+    if report.surface_changed:
+        shown = ", ".join(render.safe_text(p, 80) for p in report.surface_changed[:5])
+        more = len(report.surface_changed) - 5
+        render.warn(
+            f"what {len(report.surface_changed)} installed plugin(s) run changed: {shown}"
+            + (f" and {more} more" if more > 0 else "")
+            + "; see `agentops-lite changes`"
+        )
     failed = report.failed
     if report.rate_limited_until:
         render.warn(

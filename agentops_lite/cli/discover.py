@@ -133,6 +133,9 @@ def show(
         ),
     ],
     json_: JsonOpt = False,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Show each part of the quality score and why.")
+    ] = False,
 ) -> None:
     """Every stored fact about a plugin, including the code it runs on your machine.
 
@@ -149,8 +152,13 @@ def show(
         render.emit_json(details)
         return
     from agentops_lite.cli.discover_views import details_view
+    from agentops_lite.cli.trust_views import quality_explain, quality_line, trust_panel
 
     details_view(details)
+    trust_panel(details.trust)
+    quality_line(details.quality)
+    if explain:
+        quality_explain(details.quality)
 
 
 def compare(
@@ -174,8 +182,10 @@ def compare(
         render.emit_json(result)
         return
     from agentops_lite.cli.discover_views import compare_view
+    from agentops_lite.cli.trust_views import compare_trust
 
     compare_view(result)
+    compare_trust(result)
 
 
 def similar(

@@ -9,6 +9,8 @@ from pydantic import Field
 
 from agentops_lite.catalog.listings import fold, preference
 from agentops_lite.discovery.plugin_facts import InstallOption, InstallRecipe
+from agentops_lite.discovery.quality import QualityScore
+from agentops_lite.discovery.trust import TrustSurface
 from agentops_lite.errors import NotFoundError, UsageError
 from agentops_lite.models import Component, OutputModel, Problem
 
@@ -70,6 +72,11 @@ class PluginDetails(OutputModel):
     context_cost: ContextCost
     install: InstallRecipe
     other_listings: list[InstallOption] = Field(description="Other marketplaces listing it")
+    # Trust and quality (issue 22): computed in discovery/trust.py and discovery/quality.py.
+    trust: TrustSurface | None = Field(
+        default=None, description="What it runs and reaches, its pinning and marketplace tier"
+    )
+    quality: QualityScore | None = Field(default=None, description="Static quality score")
 
 
 def context_cost(r: PluginRecord) -> ContextCost:
@@ -163,7 +170,15 @@ def show(catalog: Catalog, ident: str, now: datetime | None = None) -> PluginDet
         context_cost=context_cost(r),
         install=sources.recipe(r),
         other_listings=[sources.option(o) for o in _same_plugin(catalog, r)],
+        **_trust_and_quality(catalog, r, now),
     )
+
+
+def _trust_and_quality(catalog: Catalog, r: PluginRecord, now: datetime) -> dict[str, object]:
+    from agentops_lite.discovery.quality import quality_of
+    from agentops_lite.discovery.trust import trust_surface
+
+    return {"trust": trust_surface(catalog, r), "quality": quality_of(r, now)}
 
 
 class CompareResult(OutputModel):

@@ -21,6 +21,7 @@ from agentops_lite.discovery.plugin_facts import (
     flag_notes,
     flags_of,
 )
+from agentops_lite.discovery.quality import quality_of
 from agentops_lite.errors import UsageError
 from agentops_lite.models import OutputModel, SnapshotAge
 
@@ -39,6 +40,11 @@ _NAMED_KINDS = ("command", "skill", "agent")
 # The typical value of a signal (what a plugin without it counts at) comes from this many of the
 # best-matching candidates: a fixed set, so no score depends on --limit or on the filters.
 TYPICAL_PEERS = 40
+# Weight of the static quality score (discovery/quality.py) as a multiplicative prior: a
+# listing scoring q/100 keeps (1 - w) + w * q of its score. Dev nDCG@5 (issue 22): 0.665
+# without, 0.667 at w = 0.1; w = 0.05, 0.15 and 0.2 were 0.665-0.667 too. It does not drop, so
+# it is kept at the best of those.
+QUALITY_PRIOR = 0.1
 
 
 class Components(OutputModel):
@@ -353,6 +359,12 @@ class Scorer:
         score, notes = combine(rel, signals, self.weights, self.typical)
         for flag in flags_of(shown, self.now, 0):
             score *= FLAG_PENALTY.get(flag, 1.0)
+        if QUALITY_PRIOR:
+            quality = quality_of(shown, self.now).score
+            if quality is not None:  # unknown quality: no prior either way
+                factor = 1 - QUALITY_PRIOR + QUALITY_PRIOR * quality / 100
+                score *= factor
+                notes.append(f"quality {quality}/100: score x{factor:.2f}")
         return score, notes
 
 

@@ -14,10 +14,12 @@ from agentops_lite.models import (
     MarketplaceManifest,
     PluginEntry,
     Problem,
+    RunItem,
     Severity,
 )
 from agentops_lite.parse.frontmatter import parse_frontmatter
 from agentops_lite.parse.names import RESERVED_MARKETPLACE_NAMES
+from agentops_lite.parse.plugin_files import HashingTree, declared_hosts, host_of, read_plugin_files
 from agentops_lite.parse.plugin_json import PluginJson, parse_plugin_json
 from agentops_lite.parse.safejson import load_json
 from agentops_lite.parse.safepath import path_issue, shown
@@ -71,6 +73,9 @@ class _Collector:
         self.components: list[Component] = []
         self.problems: list[Problem] = []
         self._seen: set[tuple[str, str]] = set()
+        # Every hook command and server (components keep one per event/name): the trust view.
+        self.runs: list[RunItem] = []
+        self.hosts: list[str] = []
 
     def add(
         self, kind: ComponentKind, name: str, description: str | None, cmd: str | None = None
@@ -172,6 +177,18 @@ class _Collector:
                     if isinstance(h, dict):
                         cmd = h.get("command") or h.get("url") or h.get("prompt")
                         self.add("hook", str(event), None, str(cmd)[:500] if cmd else None)
+                        self._hook_run(str(event), m, h, cmd)
+
+    def _hook_run(self, event: str, matcher: Any, hook: dict[str, Any], cmd: Any) -> None:
+        kind = hook.get("type") if isinstance(hook.get("type"), str) else "command"
+        match = matcher.get("matcher") if isinstance(matcher, dict) else None
+        detail = f"{kind} {match}" if isinstance(match, str) and match else str(kind)
+        if isinstance(hook.get("args"), list):
+            cmd = " ".join([str(cmd), *[str(a) for a in hook["args"]]])
+        if kind == "http" and isinstance(hook.get("url"), str) and (h := host_of(hook["url"])):
+            self.hosts.append(h)
+        text = str(cmd)[:500] if cmd else None
+        self.runs.append(RunItem(kind="hook", name=event[:200], command=text, detail=detail[:200]))
 
     def servers(self, kind: ComponentKind, value: Any, key: str) -> None:
         if isinstance(value, dict) and isinstance(value.get(key), dict):
@@ -188,6 +205,21 @@ class _Collector:
                 elif isinstance(conf.get("url"), str):
                     cmd = conf["url"][:500]
             self.add(kind, str(name), None, cmd)
+            self._server_run(kind, str(name), conf, cmd)
+
+    def _server_run(self, kind: ComponentKind, name: str, conf: Any, cmd: str | None) -> None:
+        if kind not in ("mcp", "lsp"):
+            return
+        transport = conf.get("type") if isinstance(conf, dict) else None
+        url = conf.get("url") if isinstance(conf, dict) else None
+        if isinstance(url, str) and (host := host_of(url)):
+            self.hosts.append(host)
+        if isinstance(conf, dict):
+            self.hosts.extend(declared_hosts(conf.get("network")))
+        detail = str(transport) if isinstance(transport, str) else ("url" if url else "stdio")
+        item = RunItem(kind=kind, name=name[:200], command=cmd, detail=detail[:50])
+        if item not in self.runs:
+            self.runs.append(item)
 
     def inline_or_file(self, value: Any) -> list[Any]:
         out: list[Any] = []
@@ -205,14 +237,18 @@ def collect_components(
     manifest: dict[str, Any],
     entry_path: str,
     declared: dict[str, Any] | None = None,
+    runs: tuple[list[RunItem], list[str]] | None = None,
 ) -> tuple[list[Component], list[Problem]]:
     """Commands, agents, skills, hooks, MCP and LSP servers of one plugin directory.
 
     `declared` is the plugin.json whose component paths must exist (Claude Code fails to load
     the plugin otherwise); paths in a marketplace entry are not checked, as Claude Code's
-    validator does not check them either.
+    validator does not check them either. `runs`: (run items, hosts) lists to fill with every
+    hook command and server found.
     """
     c = _Collector(tree, plugin_dir, entry_path)
+    if runs is not None:
+        c.runs, c.hosts = runs
     c.flag_bad_paths(manifest)
     if declared is not None:
         c.check_declared_paths(declared)
@@ -246,9 +282,15 @@ def collect_components(
 
 
 def _merge(
-    entry: PluginEntry, pj: PluginJson | None, comps: list[Component], probs: list[Problem]
+    entry: PluginEntry,
+    pj: PluginJson | None,
+    comps: list[Component],
+    probs: list[Problem],
+    files: Any = None,
 ) -> PluginEntry:
     update: dict[str, Any] = {"components": tuple(comps), "components_read": True}
+    if files is not None:
+        update["files"] = files
     extra = list(probs)
     if pj is not None:
         update["has_plugin_json"] = True
@@ -311,8 +353,9 @@ def enrich_manifest(
     return manifest.model_copy(update={"plugins": tuple(enriched)})
 
 
-def _enrich_entry(entry: PluginEntry, tree: FileTree, root: str, official: bool) -> PluginEntry:
+def _enrich_entry(entry: PluginEntry, base: FileTree, root: str, official: bool) -> PluginEntry:
     entry_path = f"plugins[{entry.index}]"
+    tree = HashingTree(base)
     plugin_dir, from_repo_root = resolve_plugin_dir(tree, root, entry.source.path or "")
     if plugin_dir is None:
         missing = Problem(
@@ -340,5 +383,16 @@ def _enrich_entry(entry: PluginEntry, tree: FileTree, root: str, official: bool)
     strict = entry.strict is not False
     # With strict (default) plugin.json is the authority and entry paths are appended.
     fields = {**entry.raw, **pj_raw} if strict else (pj_raw or entry.raw)
-    comps, comp_probs = collect_components(tree, plugin_dir, fields, entry_path, pj_raw)
-    return _merge(entry, pj, comps, probs + comp_probs)
+    runs: tuple[list[RunItem], list[str]] = ([], [])
+    comps, comp_probs = collect_components(tree, plugin_dir, fields, entry_path, pj_raw, runs)
+    files = read_plugin_files(tree, plugin_dir, fields, pj_raw, *runs)
+    probs.extend(
+        Problem(
+            severity="warning",
+            path=f"{entry_path}:{link}",
+            message=f"{link} is a symlink leaving the plugin; not followed",
+            code="link-outside",
+        )
+        for link in files.skipped_links
+    )
+    return _merge(entry, pj, comps, probs + comp_probs, files)

@@ -326,12 +326,15 @@ def refresh_catalog(
         )
         outcomes.extend(report.outcomes)
         limited = max(filter(None, (limited, report.rate_limited_until)), default=None)
+    from agentops_lite.catalog.surface import installed_changed_since
+
     combined = RefreshReport(
         started_at=started,
         finished_at=now(),
         outcomes=tuple(outcomes),
         offline=offline,
         rate_limited_until=limited,
+        surface_changed=tuple(installed_changed_since(catalog.conn, started)),
     )
     if outcomes:  # one command, one entry in the refresh history
         catalog.record_refresh(combined)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Literal
 
 from agentops_lite.catalog import db
 from agentops_lite.catalog.meta import REINDEX_KEY
-from agentops_lite.catalog.store import Catalog
+from agentops_lite.catalog.store import Catalog, now
+from agentops_lite.catalog.surface import record_surfaces
 from agentops_lite.errors import AgentOpsError, NotFoundError, SourceError
 from agentops_lite.models import MarketplaceManifest, MarketplaceRecord, Problem, RefreshOutcome
 from agentops_lite.parse.safejson import UNREADABLE_CODES
@@ -54,7 +56,7 @@ def store_result(
         catalog.mark_unchanged(record.id, result.repo_metrics)
         return outcome_of(record, "unchanged")
     try:
-        return outcome_of(catalog.store_load(record.id, result, index=index_marketplace), "ok")
+        return outcome_of(catalog.store_load(record.id, result, index=index_and_record), "ok")
     except NotFoundError:
         # Another process removed it meanwhile: that one outcome fails, the refresh goes on.
         return outcome_of(record, "error", "removed from the catalog during the refresh")
@@ -65,6 +67,13 @@ def store_result(
         message = f"could not store it: {type(exc).__name__}: {exc}"[:300]
         catalog.mark_failed(record.id, message)
         return outcome_of(record, "error", message)
+
+
+def index_and_record(conn: sqlite3.Connection, marketplace_id: int) -> None:
+    """Index the stored plugins and add their changed surfaces to the drift history, in the
+    store's own transaction."""
+    index_marketplace(conn, marketplace_id)
+    record_surfaces(conn, marketplace_id, now())
 
 
 def reindex_if_marked(catalog: Catalog) -> bool:

@@ -30,6 +30,7 @@ class InstalledPlugin:
     marketplace: str
     scope: str | None
     version: str | None
+    installed_at: str | None = None  # ISO time Claude Code wrote (`installedAt`)
 
 
 def _read(path: Path) -> Any:
@@ -88,6 +89,7 @@ def installed_plugins(config_dir: Path | None = None) -> list[InstalledPlugin]:
                     marketplace=marketplace,
                     scope=scope if isinstance(scope, str) else None,
                     version=version if isinstance(version, str) else None,
+                    installed_at=at if isinstance(at := rec.get("installedAt"), str) else None,
                 )
             )
     return out

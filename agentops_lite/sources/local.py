@@ -25,6 +25,8 @@ class LocalTree:
         # one lstat the first time; many files share a folder.
         self._real: dict[str, str | None] = {self._root_str: self._root_str}
         self._listing: dict[str, list[str] | None] = {}
+        # Paths (relative to the root) that are links leaving it: refused, and reported.
+        self.refused_links: set[str] = set()
 
     def _inside(self, real: str) -> bool:
         return real == self._root_str or real.startswith(self._root_str + os.sep)
@@ -42,6 +44,8 @@ class LocalTree:
             if os.path.islink(candidate):
                 resolved = os.path.realpath(candidate)
                 real = resolved if self._inside(resolved) else None
+                if real is None:
+                    self.refused_links.add(os.path.relpath(candidate, self._root_str))
             else:
                 real = candidate
         self._real[joined] = real

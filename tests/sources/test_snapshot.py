@@ -36,6 +36,7 @@ PLUGIN_KEYS = {
     "strict",
     "components",
     "has_plugin_json",
+    "files",  # trust and quality facts of the folder (issue 22)
     "problems",
 }
 
