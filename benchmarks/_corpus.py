@@ -21,7 +21,7 @@ def index_code_digest() -> str:
         (REPO / "agentops_lite" / f).read_bytes()
         for f in (
             "search/index.py", "search/tokens.py", "search/synonyms.py", "catalog/store.py",
-            "parse/components.py", "catalog/migrations.py",
+            "parse/components.py", "catalog/migrations.py", "search/semantic.py",
         )
     )  # fmt: skip
     return hashlib.sha1(code).hexdigest()
@@ -30,7 +30,7 @@ def index_code_digest() -> str:
 def load_corpus(db_file: Path, corpus: Path = CORPUS) -> Path:
     """Build (once) a catalog at `db_file` holding every corpus marketplace."""
     from agentops_lite.catalog.store import Catalog
-    from agentops_lite.search.index import index_marketplace
+    from agentops_lite.refresh.store import index_listings
     from agentops_lite.sources.base import SourceSpec
     from agentops_lite.sources.local import load_local
 
@@ -49,7 +49,7 @@ def load_corpus(db_file: Path, corpus: Path = CORPUS) -> Path:
             cat.conn.execute(
                 "UPDATE marketplaces SET repo = ? WHERE id = ?", (meta["repo"], record.id)
             )
-            cat.store_load(record.id, result, index=index_marketplace)
+            cat.store_load(record.id, result, index=index_listings)
         cat.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         cat.close()

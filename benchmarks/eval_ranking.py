@@ -170,12 +170,32 @@ def _res(r: Any) -> dict[str, str]:
     return {"plugin": r.name, "marketplace": r.marketplace_key}
 
 
+def semantic_sweep(cat: Any, queries: list[dict[str, Any]], names: set[str]) -> None:
+    """Print nDCG@5 (overall and by kind) over a grid of the fusion's settings (dev only)."""
+    import itertools
+
+    from score import score_runs
+
+    from agentops_lite.search import fusion
+
+    grid = itertools.product((5, 10, 20), (1.0, 1.3, 1.6, 2.0), (0.3, 0.5, 1.0), (0.35, 0.4, 0.5))
+    for k, w, beta, floor in grid:
+        fusion.RRF_K, fusion.WEIGHT, fusion.FEEDBACK_BETA, fusion.MIN_SIMILARITY = k, w, beta, floor
+        res = score_runs(queries, run_discover(cat, queries)[0], names)
+        kinds = " ".join(f"{n}={m['ndcg@5']:.3f}" for n, m in sorted(res["by_kind"].items()))
+        print(f"k={k} w={w} beta={beta} floor={floor} ndcg@5={res['overall']['ndcg@5']:.3f} "
+              f"{kinds}", flush=True)  # fmt: skip
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--queries", default=str(EVAL / "dev-queries.jsonl"))
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--per-query", action="store_true", help="print discover's per-query nDCG@5")
     ap.add_argument("--run-out", help="write discover's run (score.py input) here")
+    ap.add_argument(
+        "--semantic-sweep", action="store_true", help="grid of the fusion's settings (dev only)"
+    )
     a = ap.parse_args()
     sys.path.insert(0, str(EVAL))
     from score import declared_names, score_runs
@@ -185,6 +205,9 @@ def main() -> int:
     queries = [json.loads(x) for x in Path(a.queries).read_text().splitlines() if x.strip()]
     names = declared_names(CORPUS)
     cat = Catalog.open(cache_db())
+    if a.semantic_sweep:
+        semantic_sweep(cat, queries, names)
+        return 0
     try:
         records = cat.plugins()
         ours, times = run_discover(cat, queries)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Literal
 
 from agentops_lite.catalog import db
@@ -11,6 +12,7 @@ from agentops_lite.errors import AgentOpsError, NotFoundError, SourceError
 from agentops_lite.models import MarketplaceManifest, MarketplaceRecord, Problem, RefreshOutcome
 from agentops_lite.parse.safejson import UNREADABLE_CODES
 from agentops_lite.search.index import index_all, index_marketplace
+from agentops_lite.search.semantic import index_vectors
 from agentops_lite.sources.base import LoadResult
 
 
@@ -41,6 +43,13 @@ def unreadable(manifest: MarketplaceManifest) -> Problem | None:
     return next((p for p in manifest.problems if p.code in UNREADABLE), None)
 
 
+def index_listings(conn: sqlite3.Connection, marketplace_id: int) -> None:
+    """The index of one stored marketplace: BM25F postings, then the listings' vectors (encoded
+    only with the `[semantic]` extra; without it the step only drops vectors of removed rows)."""
+    index_marketplace(conn, marketplace_id)
+    index_vectors(conn, marketplace_id)
+
+
 def store_result(
     catalog: Catalog, record: MarketplaceRecord, result: LoadResult | AgentOpsError
 ) -> RefreshOutcome:
@@ -54,7 +63,7 @@ def store_result(
         catalog.mark_unchanged(record.id, result.repo_metrics)
         return outcome_of(record, "unchanged")
     try:
-        return outcome_of(catalog.store_load(record.id, result, index=index_marketplace), "ok")
+        return outcome_of(catalog.store_load(record.id, result, index=index_listings), "ok")
     except NotFoundError:
         # Another process removed it meanwhile: that one outcome fails, the refresh goes on.
         return outcome_of(record, "error", "removed from the catalog during the refresh")
@@ -70,5 +79,7 @@ def reindex_if_marked(catalog: Catalog) -> bool:
         # Re-check inside the lock: another process may have re-indexed meanwhile.
         if catalog.conn.execute("SELECT 1 FROM meta WHERE key = ?", (REINDEX_KEY,)).fetchone():
             index_all(catalog.conn)
+            for (mid,) in catalog.conn.execute("SELECT id FROM marketplaces").fetchall():
+                index_vectors(catalog.conn, mid)
             catalog.conn.execute("DELETE FROM meta WHERE key = ?", (REINDEX_KEY,))
     return True
