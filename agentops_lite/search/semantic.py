@@ -301,14 +301,16 @@ def _store(conn: sqlite3.Connection, rows: list[tuple[Any, ...]], model: Model |
     return len(fresh) if model is not None else 0
 
 
-def index_vectors(conn: sqlite3.Connection, marketplace_id: int) -> None:
+def index_vectors(conn: sqlite3.Connection, marketplace_id: int) -> int:
     """The vector step of indexing one marketplace, inside the caller's transaction.
 
     Runs with or without the extra: the stored rows of removed listings go either way (their
-    ids may be reused by new listings), and unchanged listings keep their vectors."""
+    ids may be reused by new listings), and unchanged listings keep their vectors. Returns how
+    many listings were encoded."""
     rows = conn.execute(_ROWS + "FROM plugins WHERE marketplace_id = ?", (marketplace_id,))
-    _store(conn, rows.fetchall(), load_model())
+    encoded = _store(conn, rows.fetchall(), load_model())
     conn.execute("DELETE FROM listing_vectors WHERE plugin_id NOT IN (SELECT id FROM plugins)")
+    return encoded
 
 
 def fill_missing(conn: sqlite3.Connection, model: Model) -> int:
