@@ -178,7 +178,7 @@ def semantic_sweep(cat: Any, queries: list[dict[str, Any]], names: set[str]) -> 
 
     from agentops_lite.search import fusion
 
-    grid = itertools.product((10,), (1.3, 1.45), (0.75, 1.0), (0.35, 0.4))
+    grid = itertools.product((5, 10, 20), (0.8, 1.0, 1.3, 1.6), (0.5, 0.75, 1.0), (0.35, 0.4))
     for k, w, beta, floor in grid:
         fusion.RRF_K, fusion.WEIGHT, fusion.FEEDBACK_BETA, fusion.MIN_SIMILARITY = k, w, beta, floor
         res = score_runs(queries, run_discover(cat, queries)[0], names)

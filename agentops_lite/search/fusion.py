@@ -19,10 +19,10 @@ from agentops_lite.catalog.read import query_plugins
 from agentops_lite.models import PluginRecord
 
 RRF_K = 10.0
-WEIGHT = 1.6  # the model's rank counts this much next to the lexical one
+WEIGHT = 1.3  # the model's rank counts this much next to the lexical one
 DEPTH = 30  # plugins of the model's ranking that take part (the rest add nothing)
 FEEDBACK_DOCS = 3  # our best matches the query vector moves towards
-FEEDBACK_BETA = 0.5
+FEEDBACK_BETA = 1.0
 # A plugin only the model found must be at least this near the query: every query has nearest
 # plugins, even one about nothing in the catalog ("quantum chromodynamics" peaks near 0.25).
 MIN_SIMILARITY = 0.4

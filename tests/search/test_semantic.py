@@ -41,7 +41,7 @@ def test_query_encoder_matches_the_package_tokenizer(text: str) -> None:
 
     model = _model()
     bulk = model.encode([text])[0]
-    one = model.encode_query(text)[0]
+    one = np.asarray(model.encode_query(text), dtype=np.float32)
     assert np.allclose(bulk, one, atol=1e-6)
     assert bulk.shape == (semantic.DIM,)
 
@@ -226,3 +226,41 @@ def test_the_packaged_seed_ships_a_vector_for_every_listing(tmp_path: Path) -> N
     finally:
         conn.close()
     assert plugins > 1000 and missing == 0
+
+
+def test_the_numpy_scan_ranks_as_the_plain_one(
+    fixture_catalog: Callable[..., Catalog], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cat = fixture_catalog()
+    model = _model()
+
+    def ranking() -> semantic.Ranking | None:
+        return semantic.rank_listings(
+            cat.conn, model, "helm charts", feedback=[1], beta=1.0, depth=5
+        )
+
+    plain = ranking()
+    monkeypatch.setattr(semantic, "PYTHON_SCAN_LIMIT", 0)
+    with_numpy = ranking()
+    assert plain is not None and with_numpy is not None
+    assert plain.ids == with_numpy.ids
+    assert plain.similarity == pytest.approx(with_numpy.similarity, abs=1e-4)
+
+
+def test_a_query_on_a_small_catalog_does_not_import_numpy(
+    fixture_catalog: Callable[..., Catalog],
+) -> None:
+    import subprocess
+    import sys
+
+    fixture_catalog().close()
+    code = (
+        "import sys\n"
+        "from agentops_lite.catalog.store import Catalog\n"
+        "from agentops_lite.discovery.rank import discover\n"
+        "res = discover(Catalog.open(), 'helm charts')\n"
+        "print(res.semantic, 'numpy' in sys.modules)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == [semantic.MODEL_ID, "False"]
