@@ -170,7 +170,18 @@ def _res(r: Any) -> dict[str, str]:
     return {"plugin": r.name, "marketplace": r.marketplace_key}
 
 
-def semantic_sweep(cat: Any, queries: list[dict[str, Any]], names: set[str]) -> None:
+# The grid searched on dev for the fusion's settings (search/fusion.py); --sweep-grid replaces it.
+SWEEP_GRID = {
+    "RRF_K": [5, 10, 20],
+    "WEIGHT": [0.8, 1.0, 1.3, 1.6],
+    "FEEDBACK_BETA": [0.5, 0.75, 1.0],
+    "MIN_SIMILARITY": [0.35, 0.4],
+}
+
+
+def semantic_sweep(
+    cat: Any, queries: list[dict[str, Any]], names: set[str], grid: dict[str, list[float]]
+) -> None:
     """Print nDCG@5 (overall and by kind) over a grid of the fusion's settings (dev only)."""
     import itertools
 
@@ -178,13 +189,14 @@ def semantic_sweep(cat: Any, queries: list[dict[str, Any]], names: set[str]) -> 
 
     from agentops_lite.search import fusion
 
-    grid = itertools.product((5, 10, 20), (0.8, 1.0, 1.3, 1.6), (0.5, 0.75, 1.0), (0.35, 0.4))
-    for k, w, beta, floor in grid:
-        fusion.RRF_K, fusion.WEIGHT, fusion.FEEDBACK_BETA, fusion.MIN_SIMILARITY = k, w, beta, floor
+    keys = list(grid)
+    for values in itertools.product(*(grid[k] for k in keys)):
+        for k, v in zip(keys, values, strict=True):
+            setattr(fusion, k, v)
         res = score_runs(queries, run_discover(cat, queries)[0], names)
         kinds = " ".join(f"{n}={m['ndcg@5']:.3f}" for n, m in sorted(res["by_kind"].items()))
-        print(f"k={k} w={w} beta={beta} floor={floor} ndcg@5={res['overall']['ndcg@5']:.3f} "
-              f"{kinds}", flush=True)  # fmt: skip
+        setting = " ".join(f"{k}={v}" for k, v in zip(keys, values, strict=True))
+        print(f"{setting} ndcg@5={res['overall']['ndcg@5']:.3f} {kinds}", flush=True)
 
 
 def main() -> int:
@@ -196,6 +208,7 @@ def main() -> int:
     ap.add_argument(
         "--semantic-sweep", action="store_true", help="grid of the fusion's settings (dev only)"
     )
+    ap.add_argument("--sweep-grid", help='JSON, e.g. {"WEIGHT": [1.0, 1.3]} (default SWEEP_GRID)')
     a = ap.parse_args()
     sys.path.insert(0, str(EVAL))
     from score import declared_names, score_runs
@@ -206,7 +219,7 @@ def main() -> int:
     names = declared_names(CORPUS)
     cat = Catalog.open(cache_db())
     if a.semantic_sweep:
-        semantic_sweep(cat, queries, names)
+        semantic_sweep(cat, queries, names, json.loads(a.sweep_grid or "null") or SWEEP_GRID)
         return 0
     try:
         records = cat.plugins()

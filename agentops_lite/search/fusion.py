@@ -20,7 +20,7 @@ from agentops_lite.models import PluginRecord
 
 RRF_K = 10.0
 WEIGHT = 1.3  # the model's rank counts this much next to the lexical one
-DEPTH = 30  # plugins of the model's ranking that take part (the rest add nothing)
+DEPTH = 60  # plugins of the model's ranking that take part (the rest add nothing)
 FEEDBACK_DOCS = 3  # our best matches the query vector moves towards
 FEEDBACK_BETA = 1.0
 # A plugin only the model found must be at least this near the query: every query has nearest

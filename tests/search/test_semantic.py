@@ -13,7 +13,7 @@ import pytest
 
 from agentops_lite.catalog.store import Catalog
 from agentops_lite.discovery.rank import discover
-from agentops_lite.search import semantic
+from agentops_lite.search import encoder, semantic
 from agentops_lite.search.fusion import MIN_SIMILARITY, rrf
 from tests.discovery.conftest import PLUGINS
 
@@ -67,7 +67,7 @@ def test_query_encoder_matches_on_real_listing_texts() -> None:
     assert len(texts) > 200
     tokenizer = model._tokenizer
     for text in texts:
-        expected = tokenizer.encode(semantic._clean(text), add_special_tokens=False).ids
+        expected = tokenizer.encode(encoder._clean(text), add_special_tokens=False).ids
         assert model.query_ids(text) == expected, text
 
 
