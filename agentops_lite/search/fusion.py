@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from agentops_lite.catalog.listings import fold
 from agentops_lite.catalog.read import query_plugins
+from agentops_lite.errors import AgentOpsError
 from agentops_lite.models import PluginRecord
 
 RRF_K = 10.0
@@ -62,7 +63,10 @@ def fuse(
     model = load_model()
     if model is None:
         return None
-    fill_missing(conn, model)
+    try:
+        fill_missing(conn, model)
+    except (AgentOpsError, sqlite3.Error):
+        pass  # a catalog we cannot write to (read-only, busy): rank with the vectors it has
     ranking = rank_listings(
         conn,
         model,

@@ -137,10 +137,11 @@ def index_vectors(conn: sqlite3.Connection, marketplace_id: int) -> int:
 def fill_missing(conn: sqlite3.Connection, model: Model) -> int:
     """Encode the listings that have no vector of this model (a catalog indexed before the
     extra was installed, or by another model); returns how many. One indexed read when none."""
-    # Two counts over small indexes (about 1 ms); equal unless a listing lacks a vector or a
-    # removed marketplace left some behind (both are put right below).
-    counts = "SELECT (SELECT COUNT(*) FROM plugins), (SELECT COUNT(*) FROM listing_vectors)"
-    plugins, vectors = conn.execute(counts).fetchone()
+    # Two counts over small indexes (about 1 ms); equal unless a listing lacks a vector of this
+    # model or a removed marketplace left some behind (both are put right below).
+    counts = "SELECT (SELECT COUNT(*) FROM plugins), "
+    counts += "(SELECT COUNT(*) FROM listing_vectors WHERE model = ?)"
+    plugins, vectors = conn.execute(counts, (MODEL_ID,)).fetchone()
     if plugins == vectors:
         return 0
     from agentops_lite.catalog import db

@@ -264,3 +264,25 @@ def test_a_query_on_a_small_catalog_does_not_import_numpy(
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == [semantic.MODEL_ID, "False"]
+
+
+def test_vectors_of_another_model_are_replaced_on_first_discover(
+    fixture_catalog: Callable[..., Catalog],
+) -> None:
+    cat = fixture_catalog()
+    cat.conn.execute("UPDATE listing_vectors SET model = 'an-older-model'")
+    assert discover(cat, "helm charts").semantic == semantic.MODEL_ID
+    models = {m for (m,) in cat.conn.execute("SELECT model FROM listing_vectors")}
+    assert models == {semantic.MODEL_ID}
+    assert set(_vectors(cat)) == {p["name"] for p in PLUGINS}
+
+
+def test_a_removed_marketplace_leaves_no_vectors_behind(
+    fixture_catalog: Callable[..., Catalog],
+) -> None:
+    cat = fixture_catalog(second=[{"name": "solo", "source": "./plugins/solo"}])
+    assert "solo" in _vectors(cat)
+    cat.remove_marketplace("beta-market")
+    discover(cat, "helm charts")
+    count = cat.conn.execute("SELECT COUNT(*) FROM listing_vectors").fetchone()[0]
+    assert count == len(PLUGINS)
