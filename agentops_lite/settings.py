@@ -11,6 +11,7 @@ ENV_GITHUB_API = "AGENTOPS_GITHUB_API"
 ENV_GITHUB_RAW = "AGENTOPS_GITHUB_RAW"
 ENV_CLAUDE_CONFIG_DIR = "CLAUDE_CONFIG_DIR"
 ENV_CLAUDE_BIN = "AGENTOPS_CLAUDE_BIN"
+ENV_SEMANTIC = "AGENTOPS_SEMANTIC"
 
 DEFAULT_GITHUB_API = "https://api.github.com"
 DEFAULT_GITHUB_RAW = "https://raw.githubusercontent.com"
@@ -50,3 +51,8 @@ def github_raw() -> str:
 
 def offline_forced() -> bool:
     return os.environ.get(ENV_OFFLINE, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def semantic_disabled() -> bool:
+    """`AGENTOPS_SEMANTIC=0`: rank without the semantic stage even when its extra is installed."""
+    return os.environ.get(ENV_SEMANTIC, "").strip().lower() in {"0", "false", "no", "off"}

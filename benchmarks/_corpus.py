@@ -22,6 +22,7 @@ def index_code_digest() -> str:
         for f in (
             "search/index.py", "search/tokens.py", "search/synonyms.py", "catalog/store.py",
             "parse/components.py", "parse/plugin_files.py", "catalog/migrations.py", "models.py",
+            "search/semantic.py",
         )
     )  # fmt: skip
     return hashlib.sha1(code).hexdigest()
@@ -31,7 +32,7 @@ def load_corpus(db_file: Path, corpus: Path = CORPUS, *, stars: bool = False) ->
     """Build (once) a catalog at `db_file` holding every corpus marketplace; `stars`: with the
     star counts of popularity.json, as the packaged snapshot carries them."""
     from agentops_lite.catalog.store import Catalog
-    from agentops_lite.search.index import index_marketplace
+    from agentops_lite.refresh.store import index_and_record
     from agentops_lite.sources.base import SourceSpec
     from agentops_lite.sources.local import load_local
 
@@ -60,7 +61,7 @@ def load_corpus(db_file: Path, corpus: Path = CORPUS, *, stars: bool = False) ->
             cat.conn.execute(
                 "UPDATE marketplaces SET repo = ? WHERE id = ?", (meta["repo"], record.id)
             )
-            cat.store_load(record.id, result, index=index_marketplace)
+            cat.store_load(record.id, result, index=index_and_record)
         cat.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         cat.close()

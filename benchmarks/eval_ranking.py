@@ -170,6 +170,35 @@ def _res(r: Any) -> dict[str, str]:
     return {"plugin": r.name, "marketplace": r.marketplace_key}
 
 
+# The grid searched on dev for the fusion's settings (search/fusion.py); --sweep-grid replaces it.
+SWEEP_GRID = {
+    "RRF_K": [5, 10, 20],
+    "WEIGHT": [0.8, 1.0, 1.3, 1.6],
+    "FEEDBACK_BETA": [0.5, 0.75, 1.0],
+    "MIN_SIMILARITY": [0.35, 0.4],
+}
+
+
+def semantic_sweep(
+    cat: Any, queries: list[dict[str, Any]], names: set[str], grid: dict[str, list[float]]
+) -> None:
+    """Print nDCG@5 (overall and by kind) over a grid of the fusion's settings (dev only)."""
+    import itertools
+
+    from score import score_runs
+
+    from agentops_lite.search import fusion
+
+    keys = list(grid)
+    for values in itertools.product(*(grid[k] for k in keys)):
+        for k, v in zip(keys, values, strict=True):
+            setattr(fusion, k, v)
+        res = score_runs(queries, run_discover(cat, queries)[0], names)
+        kinds = " ".join(f"{n}={m['ndcg@5']:.3f}" for n, m in sorted(res["by_kind"].items()))
+        setting = " ".join(f"{k}={v}" for k, v in zip(keys, values, strict=True))
+        print(f"{setting} ndcg@5={res['overall']['ndcg@5']:.3f} {kinds}", flush=True)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--queries", default=str(EVAL / "dev-queries.jsonl"))
@@ -179,6 +208,10 @@ def main() -> int:
     ap.add_argument(
         "--stars", action="store_true", help="with popularity.json star counts (as the snapshot)"
     )
+    ap.add_argument(
+        "--semantic-sweep", action="store_true", help="grid of the fusion's settings (dev only)"
+    )
+    ap.add_argument("--sweep-grid", help='JSON, e.g. {"WEIGHT": [1.0, 1.3]} (default SWEEP_GRID)')
     a = ap.parse_args()
     sys.path.insert(0, str(EVAL))
     from score import declared_names, score_runs
@@ -188,6 +221,9 @@ def main() -> int:
     queries = [json.loads(x) for x in Path(a.queries).read_text().splitlines() if x.strip()]
     names = declared_names(CORPUS)
     cat = Catalog.open(cache_db(a.stars))
+    if a.semantic_sweep:
+        semantic_sweep(cat, queries, names, json.loads(a.sweep_grid or "null") or SWEEP_GRID)
+        return 0
     try:
         records = cat.plugins()
         ours, times = run_discover(cat, queries)

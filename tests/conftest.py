@@ -40,7 +40,19 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("COLUMNS", "200")
     # `claude` on PATH must never be consulted implicitly by core code under test.
     monkeypatch.setenv("AGENTOPS_CLAUDE_BIN", str(tmp_path / "no-claude"))
+    # The lexical ranker is what most tests pin down; tests of the semantic stage (the
+    # `[semantic]` extra, installed with `[test]`) turn it back on with the `semantic` fixture.
+    monkeypatch.setenv("AGENTOPS_SEMANTIC", "0")
     return home
+
+
+@pytest.fixture
+def semantic(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The semantic stage on (its extra is part of `[test]`)."""
+    monkeypatch.delenv("AGENTOPS_SEMANTIC")
+    from agentops_lite.search.semantic import available
+
+    assert available(), "the [semantic] extra is part of [test]: pip install -e '.[test]'"
 
 
 @pytest.fixture(scope="session")

@@ -301,6 +301,28 @@ def m070_plugin_surfaces(db: sqlite3.Connection) -> None:
     )
 
 
+def m080_listing_vectors(db: sqlite3.Connection) -> None:
+    """Semantic vectors of listings (float16 blobs), one per listing and model.
+
+    No foreign key to plugins: a refresh deletes a marketplace's rows before re-indexing it, and
+    the indexer finds an unchanged listing's old vector by (model, text hash) before dropping it.
+    A catalog made before this holds none: the first discover with the model fills them. A
+    rowid table, not WITHOUT ROWID: a query reads every row, and rows this long scan faster so."""
+    run_ddl(
+        db,
+        """
+        CREATE TABLE listing_vectors (
+            plugin_id INTEGER NOT NULL,
+            model TEXT NOT NULL,
+            text_hash TEXT NOT NULL,
+            vector BLOB NOT NULL,
+            PRIMARY KEY (plugin_id, model)
+        );
+        CREATE INDEX listing_vectors_text ON listing_vectors(model, text_hash)
+        """,
+    )
+
+
 MIGRATIONS: list[Migration] = [
     m001_catalog,
     m010_search_index,
@@ -311,4 +333,5 @@ MIGRATIONS: list[Migration] = [
     m050_search_document_frequency,
     m060_star_dates,
     m070_plugin_surfaces,
+    m080_listing_vectors,
 ]

@@ -26,8 +26,12 @@ from agentops_lite.errors import UsageError
 from agentops_lite.models import OutputModel, SnapshotAge
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from agentops_lite.catalog.store import Catalog
     from agentops_lite.models import PluginRecord
+    from agentops_lite.search.fusion import Fused
+    from agentops_lite.search.pool import Pool
 
 SIGNALS = ("relevance", "stars", "recency", "installs")
 DEFAULT_WEIGHTS = {"relevance": 0.4, "stars": 0.2, "recency": 0.2, "installs": 0.2}
@@ -52,12 +56,20 @@ class Components(OutputModel):
     stars: float | None = Field(description="log-scaled stars in [0, 1]; null when unknown")
     recency: float | None = Field(description="Decay on the last push in [0, 1]; null: unknown")
     installs: float | None = Field(description="log-scaled install count; null when unknown")
+    semantic: float | None = Field(
+        default=None,
+        description="Cosine similarity of the query to the plugin (the semantic stage); null: "
+        "the stage is off or the plugin is not among the model's nearest",
+    )
 
 
 class Hit(OutputModel):
     plugin: str
     marketplace: str = Field(description="Catalog key (the declared name unless it collides)")
-    score: float = Field(description="Weighted sum of the components, in [0, 1]")
+    score: float = Field(
+        description="Weighted sum of the components, in [0, 1]; with the semantic stage, the "
+        "reciprocal-rank fusion of that ranking with the model's, in [0, 1]"
+    )
     components: Components
     description: str | None
     install: InstallRecipe = Field(description="How to install the listing shown")
@@ -121,6 +133,11 @@ class DiscoverResult(OutputModel):
         default=False,
         description="True when even the best result fits the query only weakly (or none is "
         "found): the results are the closest matches, not a recommendation",
+    )
+    semantic: str | None = Field(
+        default=None,
+        description="The model of the semantic stage when it ranked these results (the "
+        "`[semantic]` extra); null: the lexical ranking alone",
     )
     missing: str | None = Field(
         default=None,
@@ -250,6 +267,18 @@ def discover(
 
     peers = [g for g, _ in pool.groups[:TYPICAL_PEERS]]
     scorer = Scorer(weights, half_life_days, now).with_typical(peers)
+
+    def passes(group: Sequence[PluginRecord]) -> bool:
+        if installed is not None and any(r.installed for r in group) != installed:
+            return False
+        return min_stars is None or max(r.stars or 0 for r in group) >= min_stars
+
+    from agentops_lite.search.semantic import MODEL_ID, available
+
+    filters = (mids, category, exclude)
+    if available() and (fused := _fused(catalog, query, pool.groups, scorer, passes, filters)):
+        semantic = _fused_hits(catalog, pool, fused[:limit], scorer, explain)
+        return _finish(catalog, query, pool, semantic, info, weights, min_stars, MODEL_ID)
     # (score, listings best-matching first, the same listings preferred first, relevance): a
     # group is matched by its best-matching listing, and shown and flagged by its preferred one.
     chosen: list[tuple[float, list[PluginRecord], list[PluginRecord], float]] = []
@@ -258,9 +287,7 @@ def discover(
         # next relevance is below the limit-th score, nothing further can enter the list.
         if len(chosen) >= limit and rel < chosen[limit - 1][0]:
             break
-        if installed is not None and any(r.installed for r in group) != installed:
-            continue
-        if min_stars is not None and max(r.stars or 0 for r in group) < min_stars:
+        if not passes(group):
             continue
         listings = sorted(group, key=preference)
         chosen.append((scorer.score(listings, rel)[0], group, listings, rel))
@@ -282,6 +309,19 @@ def discover(
             scorer,
         )
         hits.append(hit if explain else hit.model_copy(update={"explain": None}))
+    return _finish(catalog, query, pool, hits, info, weights, min_stars)
+
+
+def _finish(
+    catalog: Catalog,
+    query: str,
+    pool: Pool,
+    hits: list[Hit],
+    info: CatalogInfo,
+    weights: dict[str, float],
+    min_stars: int | None,
+    semantic: str | None = None,
+) -> DiscoverResult:
     missing = None
     if min_stars is not None and not _has_stars(catalog):
         missing = (
@@ -290,6 +330,7 @@ def discover(
         )
     result = DiscoverResult(
         query=query,
+        semantic=semantic,
         missing=missing,
         results=hits,
         catalog=info,
@@ -305,6 +346,51 @@ def discover(
     return result.model_copy(
         update={"results": rated, "nothing_fits": all(h.fit == "weak" for h in rated)}
     )
+
+
+def _fused(
+    catalog: Catalog,
+    query: str,
+    groups: list[tuple[list[PluginRecord], float]],
+    scorer: Scorer,
+    passes: Callable[[Sequence[PluginRecord]], bool],
+    filters: tuple[list[int], str | None, frozenset[int]],
+) -> list[Fused] | None:
+    """The semantic stage: our ranking (popularity included) fused with the model's."""
+    from agentops_lite.search.fusion import fuse
+
+    scored = [(scorer.score(sorted(g, key=preference), rel)[0], g) for g, rel in groups]
+    lexical = [g for _, g in sorted(scored, key=lambda c: -c[0]) if passes(g)]
+    mids, category, exclude = filters
+    return fuse(catalog.conn, query, lexical, keep=passes, marketplace_ids=mids,
+                category=category, exclude=exclude)  # fmt: skip
+
+
+def _fused_hits(
+    catalog: Catalog, pool: Pool, fused: list[Fused], scorer: Scorer, explain: bool
+) -> list[Hit]:
+    """Hits of the fused ranking: shown as discover shows them, scored by the fusion."""
+    from agentops_lite.search.fusion import explain_fused
+    from agentops_lite.search.pool import matched_concepts
+
+    relevance = {r.id: rel for g, rel in pool.groups for r in g}
+    matched = matched_concepts(catalog.conn, pool.plan, [f.group[0].id for f in fused])
+    shown = [sorted(f.group, key=preference) for f in fused]
+    aliases = {s[0].id: alias_names(catalog.conn, s[0]) for s in shown if s[0].dedup_key}
+    sources = MarketSources.read(catalog.conn)
+    hits: list[Hit] = []
+    for f, group in zip(fused, shown, strict=True):
+        rel = max(relevance.get(r.id, 0.0) for r in f.group)
+        hit = _hit(group[0], group, rel, matched.get(f.group[0].id, []),
+                   aliases.get(group[0].id, []), sources, scorer)  # fmt: skip
+        # Our ranking's penalties are in its ranks already; a hit of the model's alone pays here.
+        flags = [] if f.lexical_rank else flags_of(group[0], scorer.now, 0)
+        score = f.score * math.prod(FLAG_PENALTY.get(flag, 1.0) for flag in flags)
+        lines = explain_fused(f, score, hit.score, hit.explain or []) if explain else None
+        semantic = hit.components.model_copy(update={"semantic": f.similarity})
+        hits.append(hit.model_copy(update={"score": round(score, 4), "components": semantic,
+                                           "explain": lines}))  # fmt: skip
+    return sorted(hits, key=lambda h: -h.score)
 
 
 def _has_stars(catalog: Catalog) -> bool:

@@ -13,6 +13,7 @@ from agentops_lite.errors import AgentOpsError, NotFoundError, SourceError
 from agentops_lite.models import MarketplaceManifest, MarketplaceRecord, Problem, RefreshOutcome
 from agentops_lite.parse.safejson import UNREADABLE_CODES
 from agentops_lite.search.index import index_all, index_marketplace
+from agentops_lite.search.semantic import index_vectors
 from agentops_lite.sources.base import LoadResult
 
 
@@ -41,6 +42,13 @@ def unreadable(manifest: MarketplaceManifest) -> Problem | None:
 
     Stored, such a manifest would be an empty marketplace that looks fine."""
     return next((p for p in manifest.problems if p.code in UNREADABLE), None)
+
+
+def index_listings(conn: sqlite3.Connection, marketplace_id: int) -> None:
+    """The index of one stored marketplace: BM25F postings, then the listings' vectors (encoded
+    only with the `[semantic]` extra; without it the step only drops vectors of removed rows)."""
+    index_marketplace(conn, marketplace_id)
+    index_vectors(conn, marketplace_id)
 
 
 def store_result(
@@ -72,7 +80,7 @@ def store_result(
 def index_and_record(conn: sqlite3.Connection, marketplace_id: int) -> None:
     """Index the stored plugins and add their changed surfaces to the drift history, in the
     store's own transaction."""
-    index_marketplace(conn, marketplace_id)
+    index_listings(conn, marketplace_id)
     record_surfaces(conn, marketplace_id, now())
 
 
@@ -86,5 +94,7 @@ def reindex_if_marked(catalog: Catalog) -> bool:
         # Re-check inside the lock: another process may have re-indexed meanwhile.
         if catalog.conn.execute("SELECT 1 FROM meta WHERE key = ?", (REINDEX_KEY,)).fetchone():
             index_all(catalog.conn)
+            for (mid,) in catalog.conn.execute("SELECT id FROM marketplaces").fetchall():
+                index_vectors(catalog.conn, mid)
             catalog.conn.execute("DELETE FROM meta WHERE key = ?", (REINDEX_KEY,))
     return True

@@ -59,7 +59,7 @@ def test_discover_json_contract(cli: Callable[..., Result], loaded: Catalog) -> 
             "installed",
             "flags",
         }
-        assert set(r["components"]) == {"relevance", "stars", "recency", "installs"}
+        assert set(r["components"]) == {"relevance", "stars", "recency", "installs", "semantic"}
         assert r["install"]["command"] == f"/plugin install {r['plugin']}@alpha-market"
         assert r["install"]["marketplace_add"].startswith("/plugin marketplace add ")
         assert r["install"]["one_step"].startswith(f"claude plugin install {r['plugin']} ")

@@ -50,6 +50,9 @@ def test_claude_mcp_add_registers_the_server_and_list_shows_it_connected(
     assert "Type: stdio" in details and f"AGENTOPS_HOME={isolated_home}" in details
 
 
+# The server Claude Code starts has the [semantic] extra's stage on (its environment does not
+# carry the suite's AGENTOPS_SEMANTIC=0), so the CLI it is compared with has it on too.
+@pytest.mark.usefixtures("semantic")
 def test_claude_p_calls_the_search_tool_and_the_ranking_reaches_the_model(
     claude: ClaudeRunner,
     fake_anthropic: FakeAnthropic,

