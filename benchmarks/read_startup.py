@@ -60,6 +60,9 @@ def main() -> int:
             "NO_COLOR": "1",
             "COLUMNS": "120",
         }
+        # An installed package has its bytecode (pip compiles it); a shell that forbids writing
+        # it would time compiling our modules from source on every run instead.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         Path(f"{tmp}/claude").mkdir()
         Path(f"{tmp}/chome").mkdir()
         claude_env = {
