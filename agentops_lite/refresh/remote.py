@@ -11,10 +11,10 @@ from agentops_lite.catalog.store import Catalog
 from agentops_lite.models import MarketplaceRecord, RefreshOutcome
 
 if TYPE_CHECKING:
-    from agentops_lite.sources.http import ValidatorStore
+    from agentops_lite.catalog.http_cache import HttpCache
 
 
-def _http_cache(catalog: Catalog) -> ValidatorStore | None:
+def _http_cache(catalog: Catalog) -> HttpCache | None:
     from agentops_lite.catalog.http_cache import HttpCache
 
     try:
@@ -36,8 +36,7 @@ def refresh_remote(
 ) -> tuple[list[RefreshOutcome], datetime | None]:
     """Fetch every remote marketplace concurrently; one failure never stops the others.
 
-    Each result is stored as it arrives (one transaction per marketplace), on a worker thread
-    when the catalog is a file (`background`), so the crawl never waits for it. `deadline` (a
+    Each result is stored as it arrives (one transaction per marketplace). `deadline` (a
     `time.monotonic()` value): sources not loaded by then fail as timed out, their stored data
     kept. Returns the outcomes in `records` order and, when GitHub rate-limited us, when asking
     again makes sense.
@@ -45,7 +44,6 @@ def refresh_remote(
     import asyncio
 
     from agentops_lite.errors import RateLimited, SourceError
-    from agentops_lite.refresh.background import BackgroundStore
     from agentops_lite.refresh.store import store_result
     from agentops_lite.sources.base import LoadResult, SourceSpec
     from agentops_lite.sources.fetch import fetch_many
@@ -58,30 +56,16 @@ def refresh_remote(
     outcomes: dict[int, RefreshOutcome] = {}
     reset_at: list[float] = []
 
-    path = catalog.path
-    worker = BackgroundStore(path) if path is not None and str(path) != ":memory:" else None
-
-    def store(cat: Catalog, index: int, result: LoadResult | SourceError) -> None:
-        outcomes[index] = store_result(cat, records[index], result)
-        if progress:
-            progress(done + len(outcomes), total, records[index].key)
-
     def on_result(index: int, spec: SourceSpec, result: LoadResult | SourceError) -> None:
         if isinstance(result, RateLimited) and result.reset_at is not None:
             reset_at.append(result.reset_at)
-        if worker is None:
-            store(catalog, index, result)
-            return
-        if worker.failed is not None:  # the catalog is failing: stop, as storing inline would
-            raise worker.failed
-        worker.submit(lambda cat: store(cat, index, result))
+        outcomes[index] = store_result(catalog, records[index], result)
+        if progress:
+            progress(done + len(outcomes), total, records[index].key)
 
     async def run() -> None:
         config = NetConfig.from_env(concurrency=concurrency)
-        cache = _http_cache(catalog)
-        if worker is not None and cache is not None:
-            cache = worker.cache(cache)
-        async with HttpClient(config, token=discover_token(), cache=cache) as c:
+        async with HttpClient(config, token=discover_token(), cache=_http_cache(catalog)) as c:
             await fetch_many(
                 specs,
                 client=c,
@@ -91,10 +75,6 @@ def refresh_remote(
                 deadline=deadline,
             )
 
-    try:
-        asyncio.run(run())
-    finally:
-        if worker is not None:
-            worker.finish()
+    asyncio.run(run())
     until = datetime.fromtimestamp(max(reset_at), tz=timezone.utc) if reset_at else None
     return [outcomes[i] for i in range(len(records))], until
