@@ -15,8 +15,8 @@ index included), then refreshed again (nothing changed: all 304). Reported per r
   one at a time), never against the durations the client observed (those include its own
   queueing and stalls, and would flatter a crawler that blocks).
 
-`--scale 100,1000` adds second-refresh runs at those sizes (corpus copies under new names), to
-show the per-marketplace cost of a no-change refresh.
+`--scale 100,1000` adds runs at those sizes (corpus copies under new names; `--scale-latency`,
+0 ms by default), to show the per-marketplace cost of a no-change refresh.
 
     .venv/bin/python benchmarks/refresh_cli.py [--marketplaces 12] [--latency 100,0] [--json]
 """
@@ -158,6 +158,7 @@ def main() -> None:
     ap.add_argument("--latency", default="100,0", help="milliseconds, comma-separated")
     ap.add_argument("--runs", type=int, default=3, help="second refreshes per size (median)")
     ap.add_argument("--scale", default="", help="sizes for second-refresh runs, e.g. 100,1000")
+    ap.add_argument("--scale-latency", type=int, default=0, help="milliseconds, scale runs")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     if not CORPUS.is_dir():
@@ -165,7 +166,8 @@ def main() -> None:
     results = [
         run(args.marketplaces, int(ms) / 1000, runs=args.runs) for ms in args.latency.split(",")
     ]
-    results += [run(int(n), 0.1, runs=args.runs) for n in filter(None, args.scale.split(","))]
+    sizes = [int(n) for n in filter(None, args.scale.split(","))]
+    results += [run(n, args.scale_latency / 1000, runs=args.runs) for n in sizes]
     if args.json:
         print(json.dumps(results, indent=2))
         return
