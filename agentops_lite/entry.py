@@ -1,4 +1,4 @@
-"""Console-script entry: answers `--version` without importing the CLI framework."""
+"""Console-script entry: answers `--version` and plain hot read commands without typer."""
 
 from __future__ import annotations
 
@@ -14,6 +14,12 @@ def main() -> None:
         sys.stdout.write(f"agentops-lite {__version__}\n")
         return
     try:
+        from agentops_lite.cli import fast
+
+        # A warm `discover` should cost about an interpreter start-up plus the query; typer
+        # building its app would be most of it. Forms fast.run is unsure of go to typer.
+        if fast.run(sys.argv[1:]):
+            return
         from agentops_lite.cli import main as cli_main
     except KeyboardInterrupt:
         # Ctrl-C while the CLI loads: the same answer as during a command, never a traceback.

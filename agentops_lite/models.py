@@ -16,13 +16,13 @@ Origin = Literal["user", "claude", "default", "embedded"]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class OutputModel(BaseModel):
     """Base of every result a command prints: frozen, and strict so a typo'd field fails loudly."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Problem(_Frozen):
@@ -293,7 +293,7 @@ class RefreshReport(_Frozen):
 class SnapshotAge(BaseModel):
     """How old the snapshot data in the catalog is (the `snapshot` block of `--json` output)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     date: str = Field(description="When the snapshot was taken, YYYY-MM-DD")
     age_days: int = Field(description="Whole days since then")

@@ -207,6 +207,16 @@ def main(argv: list[str] | None = None) -> int:
     tmp.replace(args.output)
     sys.stderr.write(f"wrote {args.output} ({len(data):,} bytes)\n")
     if args.output == DEFAULT_OUTPUT:
+        # The stemmed synonym vocabulary, so no read command re-stems it (search/synonyms.py).
+        from agentops_lite.search.synonyms import VOCABULARY_FILE, vocabulary_document
+
+        VOCABULARY_FILE.write_text(vocabulary_document(), "utf-8")
+        sys.stderr.write(f"wrote {VOCABULARY_FILE}\n")
+        # The root --help text, so `agentops-lite --help` does not build the typer app.
+        from agentops_lite.cli.fast import HELP_FILE, help_document
+
+        Path(HELP_FILE).write_text(help_document(), "utf-8")
+        sys.stderr.write(f"wrote {HELP_FILE}\n")
         # The prebuilt catalog of the packaged snapshot (first-run speed); see refresh/seed.py.
         from agentops_lite.refresh.seed import seed_path
 

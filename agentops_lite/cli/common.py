@@ -1,4 +1,4 @@
-"""Shared CLI pieces: option types, catalog opening (and first-use seeding), the progress bar."""
+"""Shared CLI pieces: option types, the progress bar, reading needs and workflows."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+# Re-exported: the commands import them from here; they live in `session` to stay typer-free.
+from agentops_lite.cli.session import catalog, read_catalog, snapshot_note
+
 if TYPE_CHECKING:
     from agentops_lite.catalog.store import Catalog
     from agentops_lite.discovery.goal import Need
@@ -17,19 +20,6 @@ if TYPE_CHECKING:
 JsonOpt = Annotated[
     bool, typer.Option("--json", help="Print one JSON document on stdout (nothing else).")
 ]
-
-
-@contextmanager
-def catalog() -> Iterator[Catalog]:
-    from agentops_lite.catalog import Catalog
-    from agentops_lite.refresh.store import reindex_if_marked
-
-    cat = Catalog.open()
-    try:
-        reindex_if_marked(cat)  # a catalog from before the search index: index it once
-        yield cat
-    finally:
-        cat.close()
 
 
 @contextmanager
@@ -59,70 +49,6 @@ def progress_bar(label: str, enabled: bool) -> Iterator[Callable[[int, int, str]
             bar.update(task, completed=done, total=total, item=safe_text(item, 40))
 
         yield update
-
-
-# First-use state of this process: set by read_catalog() when it seeded the catalog.
-_first_run: dict[str, object] = {}
-
-
-@contextmanager
-def read_catalog() -> Iterator[Catalog]:
-    """The catalog for read commands, seeded on first use (snapshot + Claude Code's, issue 9).
-
-    Cheap once set up (one indexed read). On the seeding run it also checks, in parallel and
-    for at most half a second, whether GitHub answers, so the note can say so.
-    """
-    from agentops_lite.refresh.defaults import ensure_ready
-    from agentops_lite.refresh.seed import install_if_fresh
-    from agentops_lite.settings import db_path
-
-    _first_run.clear()
-    install_if_fresh(db_path())  # no catalog yet: start from the prebuilt, indexed snapshot
-    with catalog() as cat:
-        if cat.get_meta("setup") is None:
-            probe = _start_probe()
-            seeded = ensure_ready(cat)
-            if seeded is not None:
-                _first_run["seeded"] = seeded
-                _first_run["offline"] = probe()
-        yield cat
-
-
-def _start_probe() -> Callable[[], str | None]:
-    import threading
-
-    from agentops_lite.refresh.defaults import github_unreachable
-
-    box: list[str | None] = []
-    # A daemon thread: a DNS lookup that hangs must never hold up the answer or the exit.
-    thread = threading.Thread(target=lambda: box.append(github_unreachable(0.5)), daemon=True)
-    thread.start()
-
-    def result() -> str | None:
-        thread.join(0.6)
-        return box[0] if box else "no answer from GitHub within 0.5 s"
-
-    return result
-
-
-def snapshot_note(cat: Catalog) -> None:
-    """One stderr line when results include snapshot data: its date and age, and what next."""
-    from agentops_lite.catalog.meta import snapshot_age
-    from agentops_lite.cli import render
-
-    age = snapshot_age(cat)
-    if age is None:
-        return
-    days = "1 day" if age.age_days == 1 else f"{age.age_days} days"
-    line = f"results from the built-in snapshot of {age.date} ({days} old)"
-    if "seeded" in _first_run:
-        offline = _first_run.get("offline")
-        if offline:
-            line = f"offline ({offline}): {line}"
-        else:
-            line += "; `agentops-lite defaults load --live` fetches live data"
-    # soft_wrap: one line however narrow the terminal, so it stays one line in logs too.
-    render.err().print(render.untrusted(line, style="dim"), soft_wrap=True)
 
 
 def load_checked(path: Path, cat: Catalog | None) -> Workflow:
@@ -170,6 +96,9 @@ def read_needs(need: list[str] | None, needs_json: Path | None) -> list[Need] | 
     if need is None and needs_json is None:
         return None
     return needs_from_texts(texts)
+
+
+__all__ = ["catalog", "read_catalog", "snapshot_note"]
 
 
 NeedOpt = Annotated[

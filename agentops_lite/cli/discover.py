@@ -14,7 +14,6 @@ from agentops_lite.cli.common import (
     progress_bar,
     read_catalog,
     read_needs,
-    snapshot_note,
     split_use,
 )
 
@@ -69,45 +68,17 @@ def discover(
       agentops-lite discover "k8s" --weights relevance=0.7,stars=0.3 --json
       agentops-lite discover "kubernetes helm" --refresh
     """
-    from agentops_lite.cli import render
-    from agentops_lite.discovery.rank import discover as run
-    from agentops_lite.discovery.rank import parse_weights, require_query
+    from agentops_lite.cli.fast import DiscoverArgs, discover_answer
 
-    require_query(query)  # before --refresh goes to the network
-    parsed = parse_weights(weights)
-    with read_catalog() as cat:
-        if refresh:
-            _refresh_snapshot(cat, json_)
-        result = run(
-            cat,
-            query,
-            limit=limit,
-            marketplaces=marketplace or [],
-            category=category,
-            installed=installed,
-            min_stars=min_stars,
-            weights=parsed,
-            half_life_days=half_life,
-            explain=explain,
-        )
-        if json_:
-            render.emit_json(result)
-            return
-        from agentops_lite.cli.discover_views import discover_table
-
-        filters = [f"--marketplace {m}" for m in marketplace or []]
-        if category:
-            filters.append(f"--category {category}")
-        if installed is not None:
-            filters.append("--installed" if installed else "--not-installed")
-        if min_stars is not None:
-            filters.append(f"--min-stars {min_stars}")
-        discover_table(result, explain, filters)
-        if result.results and result.nothing_fits:
-            render.warn(
-                "nothing in the catalog fits this well: these are the closest matches, all weak"
-            )
-        snapshot_note(cat)
+    discover_answer(
+        DiscoverArgs(query, limit, json_, explain, marketplace or []),
+        category=category,
+        installed=installed,
+        min_stars=min_stars,
+        weights=weights,
+        half_life=half_life,
+        before=(lambda cat: _refresh_snapshot(cat, json_)) if refresh else None,
+    )
 
 
 def _refresh_snapshot(cat: Catalog, json_: bool) -> None:

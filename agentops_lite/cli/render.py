@@ -10,11 +10,15 @@ import json
 import os
 import re
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console, ConsoleOptions, RenderResult
-from rich.table import Table
-from rich.text import Text
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+# rich is imported inside the functions that draw: `--json` output never needs it, and it is a
+# fifth of a warm `discover --json`'s start-up.
 
 # C0 (except \t, \n), DEL, C1 (which includes the 8-bit CSI/OSC introducers), bidi controls.
 _UNSAFE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -29,6 +33,8 @@ _stderr: Console | None = None
 def _console(**options: Any) -> Console:
     # NO_COLOR means plain text here: rich alone would drop the colours but keep bold, dim and
     # italic escape codes in a terminal.
+    from rich.console import Console
+
     plain = bool(os.environ.get("NO_COLOR"))
     return Console(highlight=False, color_system=None if plain else "auto", **options)
 
@@ -66,6 +72,8 @@ def safe_text(value: object, max_chars: int | None = None) -> str:
 
 def untrusted(value: object, max_chars: int | None = None, style: str = "") -> Text:
     """A rich Text that is never parsed as markup."""
+    from rich.text import Text
+
     return Text(safe_text(value, max_chars), style=style)
 
 
@@ -86,19 +94,32 @@ def emit_json(payload: Any) -> None:
 _FIGURE_RE = re.compile(r"[0-9.,:%/+\-\u2014 EW]{1,16}")
 
 
-class _Table(Table):
-    """A table whose columns of figures (counts, scores, dates) are never split mid-value
-    ("2026-11-2" / "5" misleads); the text columns give way instead."""
+_table_class: type[Table] | None = None
 
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        for column in self.columns:
-            cells = [c.plain if isinstance(c, Text) else str(c) for c in column.cells]
-            column.no_wrap = bool(cells) and all(_FIGURE_RE.fullmatch(c) for c in cells)
-        return super().__rich_console__(console, options)
+
+def _figure_safe_table() -> type[Table]:
+    """A table whose columns of figures (counts, scores, dates) are never split mid-value
+    ("2026-11-2" / "5" misleads); the text columns give way instead. Built on first use, so
+    rich loads only when something is drawn."""
+    global _table_class
+    if _table_class is None:
+        from rich.console import ConsoleOptions, RenderResult
+        from rich.table import Table
+        from rich.text import Text
+
+        class _Table(Table):
+            def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+                for column in self.columns:
+                    cells = [c.plain if isinstance(c, Text) else str(c) for c in column.cells]
+                    column.no_wrap = bool(cells) and all(_FIGURE_RE.fullmatch(c) for c in cells)
+                return super().__rich_console__(console, options)
+
+        _table_class = _Table
+    return _table_class
 
 
 def table(*columns: str, title: str | None = None) -> Table:
-    t = _Table(title=title, show_lines=False, header_style="bold", expand=False)
+    t = _figure_safe_table()(title=title, show_lines=False, header_style="bold", expand=False)
     for c in columns:
         t.add_column(c, overflow="fold")
     return t
@@ -114,16 +135,22 @@ def _flush_stdout() -> None:
 
 def note(message: str) -> None:
     """A status line on stderr (never stdout, so --json output stays clean)."""
+    from rich.text import Text
+
     _flush_stdout()
     err().print(Text(message, style="dim"))
 
 
 def warn(message: str) -> None:
+    from rich.text import Text
+
     _flush_stdout()
     err().print(Text("warning: ", style="yellow bold") + Text(message))
 
 
 def error_line(message: str, hint: str | None) -> None:
+    from rich.text import Text
+
     _flush_stdout()
     # Capped: a message may quote user input or marketplace text of any length.
     err().print(Text("error: ", style="red bold") + Text(safe_text(message, MESSAGE_CHARS)))

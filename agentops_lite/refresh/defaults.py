@@ -29,7 +29,7 @@ Progress = Callable[[int, int, str], None]
 class SeedReport(BaseModel):
     """What first-use seeding put into an empty catalog."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     claude: tuple[RefreshOutcome, ...] = ()
     embedded: tuple[RefreshOutcome, ...] = ()
@@ -40,7 +40,7 @@ class SeedReport(BaseModel):
 class DefaultsStatus(BaseModel):
     """`defaults status`: which defaults are present, from the snapshot or live."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     state: str = Field(description="never-set-up | loaded | dropped | not-loaded")
     snapshot: SnapshotAge | None = Field(description="Snapshot data currently in the catalog")

@@ -1,16 +1,24 @@
 """A general vocabulary of software and knowledge-work concepts: abbreviations, synonyms, kin.
 
-Groups are written as plain text and stemmed on first use. `EQUIVALENT` groups name the same thing
-(abbreviations, spellings, exact synonyms); `RELATED` groups are concept neighbourhoods that a
-user's words point at without naming (a paraphrase finds the tool's vocabulary). Nothing here
-names a plugin or a query: it is a thesaurus of the domain, applied to every query alike.
+Groups are written as plain text, stemmed at build time into data/vocabulary.json (used while its
+signature matches these groups and the stemmer; else stemmed on first use). `EQUIVALENT` groups
+name the same thing (abbreviations, spellings, exact synonyms); `RELATED` groups are concept
+neighbourhoods that a user's words point at without naming (a paraphrase finds the tool's
+vocabulary). Nothing here names a plugin or a query: it is a thesaurus of the domain, applied to
+every query alike.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from functools import lru_cache
+from pathlib import Path
 
+from agentops_lite.search import tokens
 from agentops_lite.search.tokens import terms
+
+VOCABULARY_FILE = Path(__file__).resolve().parent.parent / "data" / "vocabulary.json"
 
 EQUIVALENT = """
 kubernetes, k8s, kube
@@ -292,7 +300,38 @@ def _direct(block: str, weight: float) -> dict[tuple[str, ...], dict[str, float]
 
 @lru_cache(maxsize=1)
 def vocabulary() -> dict[tuple[str, ...], dict[str, float]]:
-    """Stemmed phrase -> {expansion term: weight}; equivalents inherit each other's neighbours."""
+    """Stemmed phrase -> {expansion term: weight}; equivalents inherit each other's neighbours.
+
+    Stemming every group costs a read command about as much as its query, so the packaged,
+    prebuilt copy is used when it was built from these very groups and this stemmer."""
+    return _packaged() or build_vocabulary()
+
+
+def signature() -> str:
+    """What the vocabulary is made from: the groups and the tokenizer's code."""
+    digest = hashlib.sha256(f"{EQUIVALENT}\0{RELATED}\0".encode())
+    digest.update(Path(tokens.__file__).read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def _packaged() -> dict[tuple[str, ...], dict[str, float]] | None:
+    try:
+        doc = json.loads(VOCABULARY_FILE.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(doc, dict) or doc.get("signature") != signature():
+        return None
+    return {tuple(key): expansions for key, expansions in doc["entries"]}
+
+
+def vocabulary_document() -> str:
+    """data/vocabulary.json as `scripts/build_snapshot.py` writes it (sorted, so reproducible)."""
+    entries = [[list(k), v] for k, v in sorted(build_vocabulary().items())]
+    return json.dumps({"signature": signature(), "entries": entries}, separators=(",", ":"))
+
+
+def build_vocabulary() -> dict[tuple[str, ...], dict[str, float]]:
+    """The vocabulary stemmed from the groups above (what `vocabulary` returns)."""
     equal = _direct(EQUIVALENT, 0.9)
     related = _direct(RELATED, 0.45)
     joined_key = {"".join(k): k for k in (*equal, *related)}

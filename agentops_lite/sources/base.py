@@ -47,7 +47,7 @@ class SourceSpec:
 class LoadResult(BaseModel):
     """A loaded marketplace, ready to be stored."""
 
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True, defer_build=True)
 
     spec_kind: str
     location: str

@@ -242,15 +242,33 @@ class GitHubLoader:
                 repo_metrics=metrics,
                 not_modified=True,
             )
-        commit = None
-        if any(e.source.kind == "relative" for e in manifest.plugins):
+
+        async def files() -> tuple[MarketplaceManifest, str | None]:
+            if not any(e.source.kind == "relative" for e in manifest.plugins):
+                return manifest, None
             ref = spec.ref or metrics.default_branch or "HEAD"
-            manifest, commit = await self.fetch_tree_and_enrich(repo, ref, manifest)
-        plugin_metrics: dict[str, RepoMetrics] = {}
-        # Anonymous callers get 60 API calls an hour: one big marketplace's plugin repos would
-        # spend them all and starve the marketplaces themselves, so this needs a token.
-        if self.options.plugin_metrics and self.client.has_token:
-            plugin_metrics = await self.plugin_repo_metrics(manifest, repo)
+            return await self.fetch_tree_and_enrich(repo, ref, manifest)
+
+        async def plugin_repos() -> dict[str, RepoMetrics]:
+            # Anonymous callers get 60 API calls an hour: one big marketplace's plugin repos
+            # would spend them all and starve the marketplaces themselves, so this needs a token.
+            if self.options.plugin_metrics and self.client.has_token:
+                return await self.plugin_repo_metrics(manifest, repo)
+            return {}
+
+        # Both need only the manifest: the plugin repos' lookups ride along with the tarball
+        # instead of adding a round trip after it. The tarball is asked for first. As above,
+        # both run to completion before a failure is raised.
+        files_or_error, repos_or_error = await asyncio.gather(
+            files(), plugin_repos(), return_exceptions=True
+        )
+        for found in (files_or_error, repos_or_error):
+            if isinstance(found, BaseException):
+                raise found
+        assert not isinstance(files_or_error, BaseException)
+        assert not isinstance(repos_or_error, BaseException)
+        manifest, commit = files_or_error
+        plugin_metrics = repos_or_error
         return LoadResult(
             spec_kind="github",
             location=repo,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from agentops_lite.search.synonyms import (
@@ -93,3 +95,30 @@ def test_generic_and_filler_are_stemmed_and_apart() -> None:
     assert not GENERIC & QUERY_FILLER
     assert not (GENERIC | QUERY_FILLER) & STOPWORDS
     assert terms("kubernetes")[0] not in GENERIC | QUERY_FILLER
+
+
+def test_the_packaged_vocabulary_is_the_one_these_groups_give() -> None:
+    """data/vocabulary.json saves every process the stemming; it must say exactly what stemming
+    says (a stale file is ignored at run time; this test says to rebuild it)."""
+    import json
+
+    from agentops_lite.search import synonyms
+
+    doc = json.loads(synonyms.VOCABULARY_FILE.read_text("utf-8"))
+    assert doc["signature"] == synonyms.signature(), "run scripts/build_snapshot.py"
+    packaged = synonyms._packaged()
+    assert packaged == synonyms.build_vocabulary()
+    assert synonyms.VOCABULARY_FILE.read_text("utf-8") == synonyms.vocabulary_document()
+
+
+def test_a_stale_packaged_vocabulary_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from agentops_lite.search import synonyms
+
+    stale = tmp_path / "vocabulary.json"
+    stale.write_text('{"signature": "old", "entries": [[["kubernetes"], {"nope": 1.0}]]}')
+    monkeypatch.setattr(synonyms, "VOCABULARY_FILE", stale)
+    assert synonyms._packaged() is None
+    stale.write_text("not json")
+    assert synonyms._packaged() is None
