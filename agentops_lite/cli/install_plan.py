@@ -65,7 +65,13 @@ def install_plan(
         require_ok(plan)
     binary = claude_binary()
     if binary is None:
-        raise UsageError("--apply needs Claude Code: `claude` is not on PATH")
+        from agentops_lite.errors import AgentOpsError
+
+        # The machine lacks a tool, not a bad argument: an environment error (exit 4).
+        raise AgentOpsError(
+            "--apply needs Claude Code: `claude` is not on PATH",
+            hint="install Claude Code, or run the commands above yourself",
+        )
     if not json_:
         from agentops_lite.cli.install_views import show_plan
 

@@ -35,9 +35,13 @@ def show_plan(plan: InstallPlan) -> None:
             f"collision: {c.kind} {safe(c.name)!r} in {', '.join(safe(x) for x in c.plugins)}",
             markup=False,
         )
-    line = f"always-on context of what gets installed: ~{plan.always_on_tokens} tokens"
-    if plan.cost_unknown:
-        line += f" (+ unknown for {len(plan.cost_unknown)} whose components were not read)"
+    todo = [p for p in plan.plugins if not p.installed]
+    if todo and len(plan.cost_unknown) == len(todo):
+        line = "always-on context of what gets installed: unknown (components not read)"
+    else:
+        line = f"always-on context of what gets installed: ~{plan.always_on_tokens} tokens"
+        if plan.cost_unknown:
+            line += f" (+ unknown for {len(plan.cost_unknown)} whose components were not read)"
     con.print(line)
     if plan.commands:
         con.print("commands:")

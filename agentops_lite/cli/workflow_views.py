@@ -214,4 +214,4 @@ def export_view(result: ExportResult) -> None:
     for argv in result.install_commands:
         con.print(Text("  ") + untrusted(" ".join(shlex.quote(a) for a in argv)), soft_wrap=True)
     for note in result.notes:
-        con.print(untrusted(note))
+        con.print(untrusted(note), soft_wrap=True)  # notes carry commands to paste

@@ -86,6 +86,7 @@ _VERBS = frozenset(
     resize restore review save search sell share sort split start stop study support sync take
     teach tidy transfer try upload use watch""".split()
 )
+_STOP_STEMS = frozenset(stem(w) for w in "the a an all of to and or".split())
 _DEPLOY_VERBS = frozenset(stem(w) for w in "deploy release ship publish launch rollout".split())
 _TEST_VERBS = frozenset(stem(w) for w in "test tests verify check".split())
 MAX_NEEDS = 12
@@ -214,8 +215,13 @@ def _complete_lists(clauses: list[str], joined: list[bool] | None = None) -> lis
             end = k + 1
             while end < len(out) and joined[end]:
                 end += 1
+            # A condition or its other branch ("otherwise notify slack") is no list item.
             obj = next(
-                (c.split(maxsplit=1)[1] for c in out[k + 1 : end] if len(c.split()) > 1),
+                (
+                    c.split(maxsplit=1)[1]
+                    for c in out[k + 1 : end]
+                    if len(c.split()) > 1 and not _CLAUSE_HEAD.match(c)
+                ),
                 "",
             )
             if obj:
@@ -284,12 +290,15 @@ def _conditional(text: str) -> tuple[str, str] | None:
 
 
 def _gate(needs: list[Need], cond: str) -> None:
-    """Make the need the condition tests a gate: the last test-like need, else an added one."""
-    for k in range(len(needs) - 1, -1, -1):
-        words = {stem(w) for w in _WORD.findall(needs[k].text.lower())}
-        if words & _TEST_VERBS:
-            needs[k] = Need(needs[k].text, role="gate", context=needs[k].context)
-            return
+    """Make the need the condition tests a gate: the last need the condition names ("if the
+    review passes" → the review), else the last test-like one, else an added check."""
+    named = {stem(w.lower()) for w in _WORD.findall(_SUCCESS.sub(" ", cond))} - {"they", "it"}
+    for wanted in (named - _STOP_STEMS, _TEST_VERBS):
+        for k in range(len(needs) - 1, -1, -1):
+            words = {stem(w) for w in _WORD.findall(needs[k].text.lower())}
+            if wanted and words & wanted and needs[k].role == "step":
+                needs[k] = Need(needs[k].text, role="gate", context=needs[k].context)
+                return
     subject = " ".join(
         w for w in _WORD.findall(_SUCCESS.sub(" ", cond)) if w.lower() not in ("they", "it", "all")
     )

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from agentops_lite.catalog.surface import digest_of, record_review, run_items, surface_lines
 from agentops_lite.discovery.compare import resolve
-from agentops_lite.errors import UsageError
+from agentops_lite.errors import NotFoundError
 from agentops_lite.models import OutputModel
 
 if TYPE_CHECKING:
@@ -31,7 +31,8 @@ def review(catalog: Catalog, ident: str, now: datetime | None = None) -> ReviewR
     r = resolve(catalog, ident)[0]
     lines = surface_lines(r.entry)
     if lines is None:
-        raise UsageError(
+        # The request is fine; the catalog cannot serve it: a refusal (exit 1), not a usage error.
+        raise NotFoundError(
             f"{r.install_name}: its files were never read, so there is nothing to review",
             hint="plugins from remote sources are read when a refresh can reach them",
         )

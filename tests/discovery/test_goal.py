@@ -156,3 +156,17 @@ def test_terminal_escapes_never_split_or_reach_a_need() -> None:
 def test_a_very_long_need_is_capped() -> None:
     (need,) = parse_goal("write " + "very " * 2000 + "long docs")
     assert len(need.text) <= 300
+
+
+def test_the_gate_is_the_need_the_condition_names_and_otherwise_stays_apart() -> None:
+    needs = parse_goal(
+        "write terraform for aws, then review its cost; if the review passes, deploy, "
+        "otherwise notify slack"
+    )
+    assert [(n.text, n.role) for n in needs] == [
+        ("write terraform for aws", "step"),
+        ("review its cost", "gate"),
+        ("deploy", "then"),
+        ("notify slack", "else"),
+    ]
+    assert not any(n.added for n in needs)
