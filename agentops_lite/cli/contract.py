@@ -17,6 +17,9 @@ from agentops_lite.discovery.compare import CompareResult, PluginDetails
 from agentops_lite.discovery.plugin_facts import InstallRecipe
 from agentops_lite.discovery.prime import PrimeResult
 from agentops_lite.discovery.rank import DiscoverResult, Hit
+from agentops_lite.discovery.review import ReviewResult
+from agentops_lite.discovery.trust import ChangesResult
+from agentops_lite.install.models import InstallPlan
 from agentops_lite.models import (
     MarketplaceRecord,
     PluginEntry,
@@ -26,6 +29,7 @@ from agentops_lite.models import (
 )
 from agentops_lite.refresh.defaults import DefaultsStatus
 from agentops_lite.sources.lint import ValidationReport
+from agentops_lite.workflow.bundle import ExportResult
 from agentops_lite.workflow.instruct import NextReport
 from agentops_lite.workflow.model import Workflow
 from agentops_lite.workflow.state import Outcome, RollbackPlan, RunStatus
@@ -213,6 +217,10 @@ COMMANDS: dict[str, type[BaseModel]] = {
     "defaults status": DefaultsStatus,
     "defaults load": DefaultsLoaded,
     "defaults drop": DefaultsDropped,
+    "install-plan": InstallPlan,
+    "workflow export": ExportResult,
+    "changes": ChangesResult,
+    "review": ReviewResult,
     "error": ErrorDoc,
 }
 

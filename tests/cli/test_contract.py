@@ -82,6 +82,14 @@ def test_every_json_output_matches_its_schema(
     outputs["defaults status"] = _doc(cli("defaults", "status", "--json"))
     outputs["defaults load"] = _doc(cli("defaults", "load", "--json"))
     outputs["defaults drop"] = _doc(cli("defaults", "drop", "--json"))
+    outputs["install-plan"] = _doc(cli("install-plan", "kube-deploy", "--json"))
+    planned = tmp_path / "planned.json"
+    _doc(cli("workflow", "plan", "deploy to kubernetes", "-o", str(planned), "--json"))
+    outputs["workflow export"] = _doc(
+        cli("workflow", "export", str(planned), "-o", str(tmp_path / "bundle"), "--json")
+    )
+    outputs["review"] = _doc(cli("review", "kube-deploy", "--json"))
+    outputs["changes"] = _doc(cli("changes", "--json"))
     outputs["marketplace remove"] = _doc(cli("marketplace", "remove", "contract-market", "--json"))
     outputs["error"] = _doc(cli("show", "no-such-plugin", "--json"), code=1)
 
