@@ -15,7 +15,7 @@ from pydantic import Field
 from agentops_lite.models import OutputModel
 
 if TYPE_CHECKING:
-    from agentops_lite.models import PluginEntry, PluginRecord
+    from agentops_lite.models import PluginEntry, PluginFiles, PluginRecord
 
 README_MIN_WORDS = 40  # what Claude Code's directory profile requires
 FRESH_DAYS = 365
@@ -53,8 +53,14 @@ class QualityScore(OutputModel):
     )
 
 
+def _read_files(entry: PluginEntry) -> PluginFiles | None:
+    """The file facts, when the plugin's files were read; facts of a folder whose files were
+    never read (a capped snapshot copy) say "none" where the truth is unknown."""
+    return entry.files if entry.components_read else None
+
+
 def _connects_remote(entry: PluginEntry) -> bool:
-    files = entry.files
+    files = _read_files(entry)
     if files is None:
         return False
     for item in files.runs:
@@ -68,7 +74,7 @@ def _connects_remote(entry: PluginEntry) -> bool:
 
 def directory_findings(entry: PluginEntry) -> list[DirectoryFinding] | None:
     """The directory profile's README, LICENSE, icon and privacy checks on the stored facts."""
-    files = entry.files
+    files = _read_files(entry)
     if files is None:
         return None
     out: list[DirectoryFinding] = []
@@ -184,7 +190,7 @@ def quality_of(r: PluginRecord, now: datetime | None = None) -> QualityScore:
         max=15,
         why=f"{errors} error(s), {warnings} warning(s)",
     )
-    files = e.files
+    files = _read_files(e)
     license_ok = bool(e.license or (files and (files.license_file or files.license_declared)))
     license_known = license_ok or files is not None
     parts = [
