@@ -176,6 +176,7 @@ def build_seed(out: Path, snapshot: Path | None = None) -> int:
             # Fixed timestamps make the file depend only on its inputs (same inputs, same bytes).
             conn.execute("UPDATE marketplaces SET added_at = ?, refreshed_at = ?", (when, when))
             conn.execute("UPDATE repo_metrics SET fetched_at = ?", (when,))
+            conn.execute("UPDATE plugin_surfaces SET recorded_at = ?", (when,))
             conn.execute("UPDATE _migrations SET applied_at = 0")
             conn.execute("DELETE FROM meta WHERE key = ?", (SETUP_KEY,))
             conn.executemany(
