@@ -63,24 +63,31 @@ def unknown_words(result: _Result) -> list[str]:
     return [w for w in dict.fromkeys(topical) if stem(w) not in known and w not in known]
 
 
-def coverage(hit: _Hit, result: _Result) -> float:
-    """Share of the query's weight the hit matched, in [0, 1]."""
+def _shares(result: _Result) -> tuple[dict[str, float], float]:
+    """Each query concept's weight as it counts towards a match, and the total to divide by.
+
+    Read once per result: the query's unknown words and typo corrections are the same for
+    every hit."""
     weights = {c.concept: c.importance for c in result.interpretation}
     if not weights:
-        return 0.0
-    missing = len(unknown_words(result)) * max(weights.values())
-    total = sum(weights.values()) + missing
+        return {}, 0.0
+    total = sum(weights.values()) + len(unknown_words(result)) * max(weights.values())
     # A word matched only through a typo correction of a short word ("soup" read as "sop")
     # is weak evidence: one letter is a large share of it. Longer corrections count whole.
-    doubtful = {
-        c.concept for c in result.interpretation if c.corrected and len(c.concept) < SURE_TYPO_LEN
-    }
-    got = sum(
-        w * (0.5 if concept in doubtful else 1.0)
-        for concept, w in weights.items()
-        if concept in hit.matched
-    )
+    for c in result.interpretation:
+        if c.corrected and len(c.concept) < SURE_TYPO_LEN:
+            weights[c.concept] *= 0.5
+    return weights, total
+
+
+def _share(hit: _Hit, weights: dict[str, float], total: float) -> float:
+    got = sum(w for concept, w in weights.items() if concept in hit.matched)
     return got / total if total > 0 else 0.0
+
+
+def coverage(hit: _Hit, result: _Result) -> float:
+    """Share of the query's weight the hit matched, in [0, 1]."""
+    return _share(hit, *_shares(result))
 
 
 def level(share: float) -> FitLevel:
@@ -91,6 +98,11 @@ def level(share: float) -> FitLevel:
     return "weak"
 
 
-def fit_of(hit: _Hit, result: _Result) -> tuple[FitLevel, float]:
-    share = coverage(hit, result)
-    return level(share), round(share, 3)
+def fits(result: _Result, hits: Sequence[_Hit]) -> list[tuple[FitLevel, float]]:
+    """(level, share) of each of `hits` for the result's query."""
+    weights, total = _shares(result)
+    out: list[tuple[FitLevel, float]] = []
+    for hit in hits:
+        share = _share(hit, weights, total)
+        out.append((level(share), round(share, 3)))
+    return out

@@ -11,7 +11,7 @@ goal itself and passes the needs in (`--need`); this parser is the terminal's fa
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from agentops_lite.search.tokens import stem
@@ -87,7 +87,8 @@ _VERBS = frozenset(
     teach tidy transfer try upload use watch""".split()
 )
 _STOP_STEMS = frozenset(stem(w) for w in "the a an all of to and or".split())
-_DEPLOY_VERBS = frozenset(stem(w) for w in "deploy release ship publish launch rollout".split())
+# What a release step says: it is retried once and can be rolled back (see workflow.planner).
+_DEPLOY = re.compile(r"\b(?:deploy\w*|release\w*|ship\w*|publish\w*|launch\w*|rollout)\b", re.I)
 _TEST_VERBS = frozenset(stem(w) for w in "test tests verify check".split())
 MAX_NEEDS = 12
 
@@ -108,14 +109,10 @@ class Need:
         own = _PRONOUN.sub(" ", self.text)
         return " ".join(" ".join([own, *self.context]).split())
 
-    @property
-    def verb(self) -> str | None:
-        words = _WORD.findall(self.text.lower())
-        return words[0] if words and stem(words[0]) in _VERBS else None
 
-    @property
-    def deploys(self) -> bool:
-        return any(stem(w) in _DEPLOY_VERBS for w in _WORD.findall(self.text.lower()))
+def deploys(text: str) -> bool:
+    """Whether a need ships something (deploy, release, publish…)."""
+    return bool(_DEPLOY.search(text))
 
 
 def clean(text: str) -> str:
@@ -275,7 +272,7 @@ def _capped(need: Need) -> Need:
     if len(need.text) <= MAX_NEED_CHARS:
         return need
     cut = need.text[:MAX_NEED_CHARS].rsplit(" ", 1)[0]
-    return Need(cut, role=need.role, parallel_group=need.parallel_group, added=need.added)
+    return replace(need, text=cut)
 
 
 def _conditional(text: str) -> tuple[str, str] | None:
@@ -297,7 +294,7 @@ def _gate(needs: list[Need], cond: str) -> None:
         for k in range(len(needs) - 1, -1, -1):
             words = {stem(w) for w in _WORD.findall(needs[k].text.lower())}
             if wanted and words & wanted and needs[k].role == "step":
-                needs[k] = Need(needs[k].text, role="gate", context=needs[k].context)
+                needs[k] = replace(needs[k], role="gate", parallel_group=None)
                 return
     subject = " ".join(
         w for w in _WORD.findall(_SUCCESS.sub(" ", cond)) if w.lower() not in ("they", "it", "all")
@@ -316,12 +313,6 @@ def _resolve_pronouns(needs: list[Need]) -> list[Need]:
     out: list[Need] = []
     for i, need in enumerate(needs):
         if i and _PRONOUN.search(need.text) and topic:
-            need = Need(
-                need.text,
-                role=need.role,
-                parallel_group=need.parallel_group,
-                added=need.added,
-                context=topic,
-            )
+            need = replace(need, context=topic)
         out.append(need)
     return out

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from agentops_lite.discovery.fit import FIT_ORDER, FitLevel, fit_of
+from agentops_lite.discovery.fit import FIT_ORDER, FitLevel, fits
 from agentops_lite.discovery.goal import Need, Role
 from agentops_lite.discovery.rank import Hit
 from agentops_lite.errors import NotFoundError, UsageError
@@ -96,64 +96,35 @@ def pick_for_needs(
     for i, need in enumerate(needs):
         result = discover(catalog, need.query, limit=50 if chosen_ids else 10)
         hits = result.results
-        fits = [(h, *fit_of(h, result)) for h in hits]
-        preferred = [f for f in fits if f[0].plugin_id in chosen_ids]
-        fitting = _by_goal([f for f in fits if f[1] != "weak"], need, needs)
-        pick: tuple[Hit, FitLevel, float] | None = None
-        shared = False
-        if preferred:
-            pick = preferred[0]
-        elif fitting:
-            top = fitting[0]
-            reuse = next(
-                (
-                    f
-                    for f in fitting[:ALTERNATIVES]
-                    if f[0].plugin.lower() in taken
-                    and f[0].score >= REUSE_SHARE * top[0].score
-                    and FIT_ORDER[f[1]] >= FIT_ORDER[top[1]]
-                ),
-                None,
+        rated = [(h, lvl, share) for h, (lvl, share) in zip(hits, fits(result, hits), strict=True)]
+        fitting = _by_goal([f for f in rated if f[1] != "weak"], need, needs)
+        preferred = next((f for f in rated if f[0].plugin_id in chosen_ids), None)
+        pick, shared = (preferred, False) if preferred else _choose(fitting, taken)
+        if pick is None:  # nothing fits: say so, with the closest (weak) matches
+            closest = rated[0] if rated else None
+            plugin: Hit | None = None
+            invocation: Invocation | None = None
+            level: FitLevel | None = closest[1] if closest else None
+            share: float | None = closest[2] if closest else None
+            alternatives = [f[0] for f in rated[:ALTERNATIVES]]
+            reason = (
+                "nothing in the catalog fits this need well; the best matches are weak"
+                if closest
+                else "nothing in the catalog matches this need"
             )
-            if reuse is not None:
-                pick, shared = reuse, reuse is not top
-            else:
-                fresh = next((f for f in fitting if f[0].plugin.lower() not in taken), None)
-                pick = fresh or top
-                shared = pick[0].plugin.lower() in taken
-        if pick is None:
-            weak = fits[0] if fits else None
-            picks.append(
-                NeedPick(
-                    need=need.text,
-                    query=need.query,
-                    role=need.role,
-                    parallel_group=need.parallel_group,
-                    added=need.added,
-                    plugin=None,
-                    fit=weak[1] if weak else None,
-                    coverage=weak[2] if weak else None,
-                    use=None,
-                    alternatives=[f[0] for f in fits[:ALTERNATIVES]],
-                    reason=(
-                        "nothing in the catalog fits this need well; the best matches are weak"
-                        if weak
-                        else "nothing in the catalog matches this need"
-                    ),
-                )
+        else:
+            plugin, level, share = pick
+            taken.setdefault(plugin.plugin.lower(), i)
+            record = next(iter(query_plugins(catalog.conn, ids=[plugin.plugin_id])), None)
+            invocation = _component_for(record, need) if record is not None else None
+            alternatives = [f[0] for f in fitting if f[0] is not plugin][:ALTERNATIVES]
+            reason = (
+                "you chose it"
+                if preferred
+                else f"also serves need {taken[plugin.plugin.lower()] + 1}"
+                if shared
+                else f"best {level} fit for this need"
             )
-            continue
-        hit, level, share = pick
-        taken.setdefault(hit.plugin.lower(), i)
-        record = next(iter(query_plugins(catalog.conn, ids=[hit.plugin_id])), None)
-        invocation = _component_for(record, need) if record is not None else None
-        reason = (
-            "you chose it"
-            if hit.plugin_id in chosen_ids
-            else f"also serves need {taken[hit.plugin.lower()] + 1}"
-            if shared
-            else f"best {level} fit for this need"
-        )
         picks.append(
             NeedPick(
                 need=need.text,
@@ -161,12 +132,12 @@ def pick_for_needs(
                 role=need.role,
                 parallel_group=need.parallel_group,
                 added=need.added,
-                plugin=hit,
+                plugin=plugin,
                 fit=level,
                 coverage=share,
                 use=invocation,
                 shared=shared,
-                alternatives=[f[0] for f in fitting if f[0] is not hit][:ALTERNATIVES],
+                alternatives=alternatives,
                 reason=reason,
             )
         )
@@ -178,6 +149,27 @@ def pick_for_needs(
                 hint="add a need it serves (--need), or drop --use",
             )
     return picks
+
+
+def _choose(
+    fitting: list[tuple[Hit, FitLevel, float]], taken: dict[str, int]
+) -> tuple[tuple[Hit, FitLevel, float] | None, bool]:
+    """The pick among the fitting results, and whether an earlier need already uses it.
+
+    A plugin already chosen serves this need too when it scores nearly as well as the best
+    (REUSE_SHARE) at no lower fit; otherwise the best plugin not used yet, else the best."""
+    if not fitting:
+        return None, False
+    top = fitting[0]
+    for f in fitting[:ALTERNATIVES]:
+        if (
+            f[0].plugin.lower() in taken
+            and f[0].score >= REUSE_SHARE * top[0].score
+            and FIT_ORDER[f[1]] >= FIT_ORDER[top[1]]
+        ):
+            return f, f is not top
+    pick = next((f for f in fitting if f[0].plugin.lower() not in taken), top)
+    return pick, pick[0].plugin.lower() in taken
 
 
 def _by_goal(
@@ -231,9 +223,10 @@ def needs_from_texts(texts: Sequence[str]) -> list[Need]:
 
     out = []
     for text in texts:
-        if not isinstance(text, str) or not clean(text):
+        words = clean(text) if isinstance(text, str) else ""
+        if not words:
             raise UsageError("a need is empty", hint="every need needs words")
-        out.append(Need(clean(text)))
+        out.append(Need(words))
     return out
 
 

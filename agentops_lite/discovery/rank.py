@@ -340,9 +340,12 @@ def _finish(
             for c, t, i, fix in pool.plan.describe()
         ],
     )
-    from agentops_lite.discovery.fit import fit_of
+    from agentops_lite.discovery.fit import fits
 
-    rated = [h.model_copy(update={"fit": fit_of(h, result)[0]}) for h in result.results]
+    rated = [
+        h.model_copy(update={"fit": lvl})
+        for h, (lvl, _) in zip(result.results, fits(result, result.results), strict=True)
+    ]
     return result.model_copy(
         update={"results": rated, "nothing_fits": all(h.fit == "weak" for h in rated)}
     )

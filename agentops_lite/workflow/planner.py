@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from agentops_lite.discovery.goal import deploys
 from agentops_lite.workflow.model import Workflow
 
 if TYPE_CHECKING:
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
     from agentops_lite.discovery.needs import NeedPick
 
 _WORD = re.compile(r"[a-z0-9]+")
-_DEPLOY = re.compile(r"\b(?:deploy\w*|release\w*|ship\w*|publish\w*|launch\w*|rollout)\b", re.I)
 
 
 def plan(
@@ -96,7 +96,7 @@ def _step(pick: NeedPick, sid: str, previous: str | None) -> dict[str, Any]:
         step["outputs"] = ["passed"]
         step["retry"] = 1
         step["instructions"] += ' Report {"passed": true|false, "summary": "…"}.'
-    if _DEPLOY.search(pick.need):
+    if deploys(pick.need):
         step["retry"] = 1
         step["on_failure"] = "rollback"
         rollback: dict[str, Any] = {
