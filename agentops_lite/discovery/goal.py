@@ -86,7 +86,6 @@ _VERBS = frozenset(
     resize restore review save search sell share sort split start stop study support sync take
     teach tidy transfer try upload use watch""".split()
 )
-_STOP_STEMS = frozenset(stem(w) for w in "the a an all of to and or".split())
 # What a release step says: it is retried once and can be rolled back (see workflow.planner).
 _DEPLOY = re.compile(r"\b(?:deploy\w*|release\w*|ship\w*|publish\w*|launch\w*|rollout)\b", re.I)
 _TEST_VERBS = frozenset(stem(w) for w in "test tests verify check".split())
@@ -289,8 +288,11 @@ def _conditional(text: str) -> tuple[str, str] | None:
 def _gate(needs: list[Need], cond: str) -> None:
     """Make the need the condition tests a gate: the last need the condition names ("if the
     review passes" → the review), else the last test-like one, else an added check."""
-    named = {stem(w.lower()) for w in _WORD.findall(_SUCCESS.sub(" ", cond))} - {"they", "it"}
-    for wanted in (named - _STOP_STEMS, _TEST_VERBS):
+    from agentops_lite.search.tokens import STOPWORDS
+
+    words_of_cond = _WORD.findall(_SUCCESS.sub(" ", cond).lower())
+    named = {stem(w) for w in words_of_cond if w not in STOPWORDS}
+    for wanted in (named, _TEST_VERBS):
         for k in range(len(needs) - 1, -1, -1):
             words = {stem(w) for w in _WORD.findall(needs[k].text.lower())}
             if wanted and words & wanted and needs[k].role == "step":

@@ -170,3 +170,15 @@ def test_the_gate_is_the_need_the_condition_names_and_otherwise_stays_apart() ->
         ("notify slack", "else"),
     ]
     assert not any(n.added for n in needs)
+
+
+def test_a_conditions_small_words_never_pick_the_gate() -> None:
+    # "for" in the condition is no reason to gate on "write docs for the api".
+    needs = parse_goal(
+        "write docs for the api, then run the tests; if the check for leaks passes, deploy"
+    )
+    assert [(n.text, n.role) for n in needs] == [
+        ("write docs for the api", "step"),
+        ("run the tests", "gate"),
+        ("deploy", "then"),
+    ]
