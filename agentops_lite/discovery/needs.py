@@ -21,7 +21,7 @@ _FRAMING = GENERIC | QUERY_FILLER
 
 if TYPE_CHECKING:
     from agentops_lite.catalog.store import Catalog
-    from agentops_lite.models import PluginRecord
+    from agentops_lite.models import Component, PluginRecord
 
 ALTERNATIVES = 3
 # A plugin already chosen for an earlier need serves this one too when it scores at least this
@@ -54,26 +54,43 @@ class NeedPick(OutputModel):
 
 
 def _component_for(record: PluginRecord, need: Need) -> Invocation | None:
-    """The command, skill or agent whose name and description best match the need."""
-    wanted = set(terms(need.query))
-    best: tuple[float, int, Invocation] | None = None
-    rank = {"command": 0, "skill": 1, "agent": 2}
-    for c in record.entry.components:
-        if c.kind not in rank:
+    """The command, skill or agent whose name and description best match the need's own words.
+
+    A plugin with one component: that one. Otherwise None when no component names any of the
+    need's words, or when several match equally well: "use /nextjs-expert:add-auth" for
+    "deploy it", or for "build a SaaS with Next.js" only because add-auth is listed first of
+    three Next.js commands, would be a made-up instruction. Words borrowed for "it" count a
+    quarter; generic actions ("add", "run") half."""
+    usable = [c for c in record.entry.components if c.kind in ("command", "skill", "agent")]
+    own = set(terms(need.text)) - QUERY_FILLER
+    borrowed = set(terms(" ".join(need.context))) - own
+    best: tuple[float, Component] | None = None
+    tied = False
+    for c in usable:
+        name = set(terms(c.name.replace("-", " ").replace("_", " ")))
+        words = name | set(terms(c.description or ""))
+        if not (own - GENERIC) & words and not own & GENERIC & name:
             continue
-        name_terms = set(terms(c.name.replace("-", " ").replace("_", " ")))
-        desc_terms = set(terms(c.description or ""))
-        score = 2.0 * len(wanted & name_terms) + len(wanted & desc_terms)
-        if c.kind == "command":
-            usage = f"/{record.name}:{c.name}"
-        elif c.kind == "agent":
-            usage = f"{record.name}:{c.name}"
-        else:
-            usage = f"the {c.name} skill"
-        key = (score, -rank[c.kind])
-        if best is None or key > (best[0], best[1]):
-            best = (score, -rank[c.kind], Invocation(kind=c.kind, name=c.name, usage=usage))
-    return best[2] if best else None
+        score = _matched(own, name, words) + 0.25 * _matched(borrowed, name, words)
+        if best is None or score > best[0]:
+            best, tied = (score, c), False
+        elif score == best[0]:
+            tied = True
+    chosen = usable[0] if len(usable) == 1 else best[1] if best and not tied else None
+    if chosen is None:
+        return None
+    if chosen.kind == "command":
+        usage = f"/{record.name}:{chosen.name}"
+    elif chosen.kind == "agent":
+        usage = f"{record.name}:{chosen.name}"
+    else:
+        usage = f"the {chosen.name} skill"
+    return Invocation(kind=chosen.kind, name=chosen.name, usage=usage)
+
+
+def _matched(wanted: set[str], name: set[str], words: set[str]) -> float:
+    """Words of the need a component names: twice in its name, half for generic actions."""
+    return sum((2.0 if w in name else 1.0) * (0.5 if w in GENERIC else 1.0) for w in wanted & words)
 
 
 def pick_for_needs(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from typer.testing import Result
@@ -212,3 +213,35 @@ def test_of_two_plugins_fitting_a_need_the_one_that_knows_the_goal_comes_first()
     weak_sales = hit("salesviz", "Draw a chart of the sales figures", 0.5)
     order = _by_goal([(helm, "strong", 1.0), (weak_sales, "strong", 1.0)], needs[1], needs)
     assert [f[0].plugin for f in order] == ["helmviz", "salesviz"]
+
+
+def test_a_step_names_a_component_only_when_the_need_picks_it_out() -> None:
+    from agentops_lite.discovery.goal import Need
+    from agentops_lite.discovery.needs import _component_for
+    from agentops_lite.models import Component
+
+    def record(*components: tuple[str, str, str]) -> PluginRecord:
+        entry = SimpleNamespace(components=[Component(kind=k, name=n, description=d)  # type: ignore[arg-type]
+                                            for k, n, d in components])  # fmt: skip
+        return SimpleNamespace(name="nextjs-expert", entry=entry)  # type: ignore[return-value]
+
+    three = record(
+        ("command", "add-auth", "Add authentication to a Next.js application"),
+        ("command", "optimize", "Analyze and optimize Next.js application performance"),
+        ("command", "scaffold", "Scaffold Next.js components following best practices"),
+    )
+    # All three name Next.js: choosing the first would be made up.
+    assert _component_for(three, Need("build a SaaS with Next.js")) is None
+    # Nothing names the deploy; the words "it" stands for do not pick one either.
+    assert _component_for(three, Need("deploy it", context=("nextjs",))) is None
+    use = _component_for(three, Need("optimize the Next.js performance"))
+    assert use is not None and use.usage == "/nextjs-expert:optimize"
+    use = _component_for(three, Need("add sign-in with auth"))
+    assert use is not None and use.name == "add-auth"
+    # A plugin with a single component: that is what to use, whatever its blurb says.
+    one = record(("agent", "deployer", "Ships releases"))
+    use = _component_for(one, Need("deploy it"))
+    assert use is not None and use.usage == "nextjs-expert:deployer"
+    skill = record(("skill", "pdf", "Read PDF files"), ("hook", "guard", "Guards pdf reads"))
+    use = _component_for(skill, Need("summarise a pdf"))
+    assert use is not None and use.usage == "the pdf skill"
