@@ -20,9 +20,11 @@ Role = Literal["step", "gate", "then", "else"]
 
 # Words that order clauses ("X, then Y"); a list ("X, Y and Z") is split inside a segment
 # below, and only its items borrow each other's verb and head noun.
+# "X before Y" is X, then Y; a colon introduces the steps of what precedes it.
 _SEQ_SPLIT = re.compile(
-    r"\s*(?:;|\.\s+|,?\s*\b(?:and\s+then|and\s+after\s+that|after\s+that|afterwards|then|"
-    r"next|finally|and\s+finally|and\s+later|later)\b(?=\s|,|$)\s*,?)\s*",
+    r"\s*(?:;|:\s|\.\s+|,?\s*\b(?:and\s+then|and\s+after\s+that|after\s+that|afterwards|"
+    r"then|next|finally|and\s+finally|and\s+later|later)\b(?=\s|,|$)\s*,?|"
+    r"(?<=\w)\s+before\s+(?=\w))\s*",
     re.IGNORECASE,
 )
 _LIST_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+)\s*", re.IGNORECASE)
@@ -34,21 +36,31 @@ MAX_NEED_CHARS = 300
 _PARALLEL = re.compile(
     r"\b(?:at\s+the\s+same\s+time(?:\s+as)?|in\s+parallel(?:\s+with)?|simultaneously(?:\s+with)?|"
     r"concurrently(?:\s+with)?|all\s+at\s+once|side\s+by\s+side(?:\s+with)?|alongside|"
-    r"together(?:\s+with)?)\b",
+    r"together(?:\s+with)?|while\s+also|and\s+meanwhile|meanwhile)\b",
     re.IGNORECASE,
 )
 _OTHERWISE = re.compile(
-    r"^(?:otherwise|else|if\s+not|or\s+else|if\s+(?:they|it)\s+fail\w*)\b[,\s]*"
+    r"^(?:otherwise|else|if\s+not|or\s+else|if\s+(?:they|it)\s+(?:fail|pass)\w*)\b[,\s]*"
 )
-# "deploy if they pass" (the action comes first) and "if the tests pass, deploy" / "if the
-# tests pass deploy" (the condition comes first).
-_SUCCESS_WORDS = r"(?:pass(?:es|ed)?|succeed\w*|green|ok|work\w*|clean|good|approved?)"
-_SUCCESS = re.compile(rf"\b{_SUCCESS_WORDS}\b", re.IGNORECASE)
-_POST_IF = re.compile(
-    rf"^(?P<act>.+?)\s+(?:only\s+)?(?:if|when|once)\s+(?P<cond>.*\b{_SUCCESS_WORDS})$"
+# A condition says the checked work went well, went badly, or found something: "deploy if
+# they pass", "if it is broken roll back", "if you find any, open a ticket". The action comes
+# first ("… if X") or after ("if X, …" / "if X …").
+_GOOD_WORDS = r"(?:pass(?:es|ed)?|succeed\w*|green|ok|okay|work\w*|clean|good|approved?)"
+_BAD_WORDS = r"(?:fail\w*|broken|breaks?|broke|red|crash\w*|regress\w*|errors?)"
+_FOUND_WORDS = (
+    r"(?:finds?|found|detect\w*|spot\w*|turns?\s+up|flag(?:s|ged)?)(?:\s+any\w*)?|"
+    r"there\s+(?:are|is|were)\s+(?:any\s+)?\w+"
 )
+_POLARITY = {"good": _GOOD_WORDS, "bad": _BAD_WORDS, "found": _FOUND_WORDS}
+_ANY_COND = rf"(?:{_FOUND_WORDS}|\b(?:{_GOOD_WORDS}|{_BAD_WORDS}))\b"
+_POST_IF = re.compile(rf"^(?P<act>.+?)\s+(?:only\s+)?(?:if|when|once)\s+(?P<cond>.*?{_ANY_COND})$")
 _PRE_IF = re.compile(
-    rf"^(?:if|when|once)\s+(?P<cond>.*?\b{_SUCCESS_WORDS})\b[,\s]*(?:then\s+)?(?P<act>.*)$"
+    rf"^(?:if|when|once|should|in\s+case)\s+(?P<cond>.*?{_ANY_COND})[,\s]*(?:then\s+)?(?P<act>.*)$"
+)
+# Words of a condition that name no step: "if they pass", "if you find any".
+_NO_SUBJECT = frozenset(
+    "they it them all both any anything everything something nothing there you we i one ones"
+    " is are was were be been gets get".split()
 )
 # "after the migration runs, update the docs": a plain ordering word, not a condition.
 _AFTER = re.compile(r"^(?:after|once|when|as\s+soon\s+as)\s+", re.IGNORECASE)
@@ -68,24 +80,46 @@ _FILLER = re.compile(
 _PRONOUN = re.compile(r"\b(?:it|them|this|that|these|those|its|their)\b", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+#_-]*")
 # Words that start an action. A list item without one ("performance") is part of a list and
-# borrows the list's verb; stems, so "deploys"/"deploying" count too.
-_VERBS = frozenset(
-    stem(w)
-    for w in """add analyse analyze annotate audit automate backup benchmark build bundle chart
-    check clean commit compile configure containerize convert create debug deploy design
-    develop dockerize document draft edit email evaluate export extract fine-tune fix format
-    generate harden host implement import index install integrate label launch lint load
-    localize measure migrate mock monitor notify open optimize package parse plan plot polish
-    post prepare profile prototype provision publish push refactor release render research
-    review rewrite run scaffold scan schedule scrape secure seed send serve set setup ship sign
-    spec store summarize test track train transcribe transform translate tune update upgrade
-    validate verify version visualize write ask bake book buy call cancel choose clean cook
-    collect compare compose copy correct count delete describe download draw estimate explain
-    fetch fill find finish get give grow hire learn list make manage map merge move order
-    organize pay pick print proofread read record remove rename repair replace reply report
-    resize restore review save search sell share sort split start stop study support sync take
-    teach tidy transfer try upload use watch""".split()
-)
+# borrows the list's verb. Word forms, not stems: a stem would make "security" the verb
+# "secure" and "testing" a new action.
+_VERB_BASES = """add alert analyse analyze annotate announce apply approve archive audit automate
+    backfill backup benchmark brainstorm build bump bundle cache chart check clean clone commit
+    compile configure containerize convert create debug deploy design develop diagnose document
+    dockerize draft edit email embed enable encrypt evaluate explain export extract fine-tune
+    finetune fix forecast format generate harden host implement import index inspect install
+    instrument integrate investigate label launch lint load localize measure merge migrate mock
+    modernize monitor notify onboard open optimise optimize orchestrate outline package parse
+    patch plan plot polish populate port post predict prepare profile promote proofread
+    prototype provision publish push rebuild refactor release render reproduce research resolve
+    restructure review revert rewrite rotate run scaffold scale scan schedule scrape secure seed
+    send serve set setup ship sign simplify spec store summarise summarize tag test track train
+    transcribe transform translate triage troubleshoot tune update upgrade validate verify
+    version visualize wireframe write ask bake book buy call cancel choose cook collect compare
+    compose copy correct count delete describe download draw estimate fetch fill find finish get
+    give grow hire learn list make manage map move order organize pay pick print read record
+    remove rename repair replace reply report resize restore save search sell share sort split
+    start stop study support sync take teach tidy transfer try upload use watch""".split()
+
+
+def _forms(verb: str) -> set[str]:
+    forms = {verb, verb + "s", verb + "es", verb + "ed", verb + "d", verb + "ing"}
+    if verb.endswith("e"):
+        forms.add(verb[:-1] + "ing")
+    if verb.endswith("y"):
+        forms |= {verb[:-1] + "ies", verb[:-1] + "ied"}
+    if (
+        len(verb) > 2
+        and verb[-1] in "bdglmnprt"
+        and verb[-2] in "aeiou"
+        and verb[-3] not in "aeiou"
+    ):
+        forms |= {verb + verb[-1] + "ing", verb + verb[-1] + "ed"}  # run -> running
+    return forms
+
+
+_VERBS = frozenset(f for v in _VERB_BASES for f in _forms(v))
+# Words that open a clause of their own: never the verb of an action.
+_CLAUSE_WORDS = frozenset("if when once otherwise else after before while unless".split())
 # What a release step says: it is retried once and can be rolled back (see workflow.planner).
 _DEPLOY = re.compile(r"\b(?:deploy\w*|release\w*|ship\w*|publish\w*|launch\w*|rollout)\b", re.I)
 _TEST_VERBS = frozenset(stem(w) for w in "test tests verify check".split())
@@ -101,6 +135,7 @@ class Need:
     parallel_group: int | None = None  # needs sharing a group run side by side
     added: bool = False  # implied by the goal, not named in it (a test gate before a deploy)
     context: tuple[str, ...] = field(default=())  # words borrowed for "it"/"them"
+    check: str = "passed"  # a gate's result its branches test: "passed", or "found"
 
     @property
     def query(self) -> str:
@@ -127,9 +162,9 @@ def _has_verb(text: str) -> bool:
     """Whether the clause starts with an action: a known verb, or a word followed by an article
     or pronoun ("book a table", "water the plants"), as only verbs are in an imperative."""
     words = _WORD.findall(text.lower())
-    if not words:
+    if not words or words[0] in _CLAUSE_WORDS:
         return False
-    return stem(words[0]) in _VERBS or (len(words) > 1 and words[1] in _DETERMINERS)
+    return words[0] in _VERBS or (len(words) > 1 and words[1] in _DETERMINERS)
 
 
 def _content(text: str) -> list[str]:
@@ -138,7 +173,7 @@ def _content(text: str) -> list[str]:
     return [
         w
         for w in _WORD.findall(text)
-        if w.lower() not in STOPWORDS and stem(w.lower()) not in _VERBS and not _PRONOUN.match(w)
+        if w.lower() not in STOPWORDS and w.lower() not in _VERBS and not _PRONOUN.match(w)
     ]
 
 
@@ -201,6 +236,8 @@ def _complete_lists(clauses: list[str], joined: list[bool] | None = None) -> lis
                         words = [verb, *words]
                     # "security" needs the list's noun ("checks"); "the docs" is whole already.
                     whole = any(w.lower() in _DETERMINERS for w in words[1:])
+                    # "linting and type checking": a gerund names a whole activity.
+                    whole = whole or words[-1].lower().endswith("ing")
                     if k < j and head and not whole and words[-1].lower() != head.lower():
                         words.append(head)
                     out[k] = " ".join(words)
@@ -234,7 +271,10 @@ def parse_goal(goal: str) -> list[Need]:
     prev_together = False
     branch: Role | None = None  # inside a conditional: which branch clauses join
     before: list[Need] = []  # "before X, Y": X waits until Y is added
-    for (_, together, _joined), text in zip(raw, texts, strict=True):
+    for (_, together, joined), text in zip(raw, texts, strict=True):
+        if not joined:  # "before X, Y and Z": X comes after the whole of its segment
+            needs.extend(before)
+            before.clear()
         if not text:
             continue
         if together and not prev_together:
@@ -243,17 +283,18 @@ def parse_goal(goal: str) -> list[Need]:
         pgroup = group if together else None
         lowered = text.lower()
         if branch is not None and (m := _OTHERWISE.match(lowered)):
-            branch = "else"
+            branch = "else" if branch == "then" else "then"
             if rest := clean(text[m.end() :]):
-                needs.append(Need(rest, role="else"))
+                needs.append(Need(rest, role=branch))
             continue
         found = _conditional(text)
         if found is not None:
-            cond, act = found
-            _gate(needs, cond)
-            branch = "then"
+            cond, act, polarity = found
+            _gate(needs, cond, "found" if polarity == "found" else "passed")
+            # "if it is broken, roll back": the action runs when the check did not pass.
+            branch = "else" if polarity == "bad" else "then"
             if act := clean(act):
-                needs.append(Need(act, role="then"))
+                needs.append(Need(act, role=branch))
             continue
         if m := _BEFORE.match(text):
             before.append(Need(clean(text[m.end() :])))
@@ -261,8 +302,6 @@ def parse_goal(goal: str) -> list[Need]:
         if m := _AFTER.match(text):
             text = clean(text[m.end() :])
         needs.append(Need(text, role=branch or "step", parallel_group=pgroup))
-        needs.extend(before)
-        before.clear()
     needs.extend(before)
     return _resolve_pronouns([_capped(n) for n in needs if n.text])[:MAX_NEEDS]
 
@@ -274,44 +313,82 @@ def _capped(need: Need) -> Need:
     return replace(need, text=cut)
 
 
-def _conditional(text: str) -> tuple[str, str] | None:
-    """(condition, action) of "if X pass, Y" or "Y if X pass"; None for any other clause."""
+def _conditional(text: str) -> tuple[str, str, str] | None:
+    """(condition, action, polarity) of "if X, Y" or "Y if X"; None for any other clause."""
     lowered = text.lower()
     if pre := _PRE_IF.match(lowered):
         act = pre.group("act")
-        return pre.group("cond"), text[len(text) - len(act) :] if act else ""
-    if post := _POST_IF.match(lowered):
-        return post.group("cond"), text[: len(post.group("act"))]
-    return None
+        cond, act = pre.group("cond"), text[len(text) - len(act) :] if act else ""
+    elif post := _POST_IF.match(lowered):
+        cond, act = post.group("cond"), text[: len(post.group("act"))]
+    else:
+        return None
+    polarity = next(
+        k for k in ("found", "bad", "good") if re.search(rf"\b(?:{_POLARITY[k]})\b", cond)
+    )
+    return cond, act, polarity
 
 
-def _gate(needs: list[Need], cond: str) -> None:
+def _gate(needs: list[Need], cond: str, check: str) -> None:
     """Make the need the condition tests a gate: the last need the condition names ("if the
-    review passes" → the review), else the last test-like one, else an added check."""
+    review passes" → the review); for "if they pass", the need just before (every need of its
+    run-together group, if it has one); for a test the goal names but no step runs, the last
+    test-like step; else an added check, marked so."""
     from agentops_lite.search.tokens import STOPWORDS
 
-    words_of_cond = _WORD.findall(_SUCCESS.sub(" ", cond).lower())
-    named = {stem(w) for w in words_of_cond if w not in STOPWORDS}
-    for wanted in (named, _TEST_VERBS):
-        for k in range(len(needs) - 1, -1, -1):
-            words = {stem(w) for w in _WORD.findall(needs[k].text.lower())}
-            if wanted and words & wanted and needs[k].role == "step":
-                needs[k] = replace(needs[k], role="gate", parallel_group=None)
-                return
-    subject = " ".join(
-        w for w in _WORD.findall(_SUCCESS.sub(" ", cond)) if w.lower() not in ("they", "it", "all")
-    )
-    testing = any(stem(w.lower()) in _TEST_VERBS for w in subject.split())
-    text = f"run {subject}" if testing else f"check that {subject or 'the work'} is ready"
-    needs.append(Need(text, role="gate", added=True))
+    plain = re.sub(rf"\b(?:{_FOUND_WORDS}|{_GOOD_WORDS}|{_BAD_WORDS})\b", " ", cond)
+    subject = [w for w in _WORD.findall(plain) if w.lower() not in _NO_SUBJECT]
+    named = {stem(w.lower()) for w in subject if w.lower() not in STOPWORDS}
+    steps = [k for k in range(len(needs) - 1, -1, -1) if needs[k].role == "step"]
+    if not named and steps:
+        # "lint and test in parallel, then deploy if they all pass": every check of the
+        # group is a gate, run together; the branches wait for all of them.
+        group = needs[steps[0]].parallel_group
+        for k in steps if group is not None else steps[:1]:
+            if needs[k].parallel_group == group:
+                needs[k] = replace(needs[k], role="gate", check=check)
+        return
+    target = next((k for k in steps if named & _stems(needs[k].text)), None)
+    if target is None and named & _TEST_VERBS:
+        target = next((k for k in steps if _stems(needs[k].text) & _TEST_VERBS), None)
+    if target is not None:
+        needs[target] = replace(needs[target], role="gate", parallel_group=None, check=check)
+        return
+    phrase = " ".join(subject)
+    if named & _TEST_VERBS:
+        text = f"run {phrase}"
+    else:
+        text = f"check whether {' '.join(cond.split())}" if phrase else "check the work so far"
+    needs.append(Need(text, role="gate", added=True, check=check))
+
+
+def _stems(text: str) -> set[str]:
+    return {stem(w) for w in _WORD.findall(text.lower())}
+
+
+def _object(text: str) -> tuple[str, ...]:
+    """What a need acts on: the words after its verb, up to the first small word ("write unit
+    tests for the auth module" → unit tests; "check whether the PR is approved" → PR)."""
+    from agentops_lite.search.tokens import STOPWORDS
+
+    words = _WORD.findall(text)[1:]
+    out: list[str] = []
+    for w in words:
+        small = w.lower() in STOPWORDS or w.lower() in ("whether", "up") or _PRONOUN.fullmatch(w)
+        if small and out:
+            break
+        if not small:
+            out.append(w)
+    return tuple(out[:3])
 
 
 def _resolve_pronouns(needs: list[Need]) -> list[Need]:
-    """A need that says "it"/"them" searches with the domain words of the goal's first object.
+    """A need that says "it"/"them" searches with what the goal's first object is.
 
     The first need usually introduces what the goal is about ("scrape product data…, store it,
-    chart it"); later pronouns mostly point back at that, not at the need just before."""
-    topic = next((tuple(c[:2]) for n in needs if (c := _content(n.text))), ())
+    chart it"; "audit a smart contract, write tests for it, then deploy it"); later pronouns
+    mostly point back at that, not at the need just before."""
+    topic = next((o for n in needs if not _PRONOUN.search(n.text) and (o := _object(n.text))), ())
     out: list[Need] = []
     for i, need in enumerate(needs):
         if i and _PRONOUN.search(need.text) and topic:

@@ -15,7 +15,7 @@ from agentops_lite.discovery.rank import Hit
 from agentops_lite.errors import NotFoundError, UsageError
 from agentops_lite.models import OutputModel
 from agentops_lite.search.synonyms import GENERIC, QUERY_FILLER
-from agentops_lite.search.tokens import terms
+from agentops_lite.search.tokens import raw_tokens, stem, terms
 
 _FRAMING = GENERIC | QUERY_FILLER
 
@@ -44,6 +44,9 @@ class NeedPick(OutputModel):
     role: Role = Field(description="step | gate (a test the next steps depend on) | then | else")
     parallel_group: int | None = Field(description="Needs sharing a group run side by side")
     added: bool = Field(description="Implied by the goal rather than named in it")
+    check: str | None = Field(
+        default=None, description="A gate's result its branches test: passed, or found"
+    )
     plugin: Hit | None = Field(description="The fitting plugin; null when nothing fits")
     fit: FitLevel | None = Field(description="strong | partial | weak; null when nothing matched")
     coverage: float | None = Field(description="Share of the need's words the plugin matched")
@@ -113,8 +116,13 @@ def pick_for_needs(
     for i, need in enumerate(needs):
         result = discover(catalog, need.query, limit=50 if chosen_ids else 10)
         hits = result.results
-        rated = [(h, lvl, share) for h, (lvl, share) in zip(hits, fits(result, hits), strict=True)]
+        # A need's fit is how much of its own words a plugin matches; the words borrowed for
+        # "it" only help find candidates ("deploy it" is about deploying the contract).
+        own = _own_words(need) if need.context else None
+        levels = fits(result, hits, own or None)
+        rated = [(h, lvl, share) for h, (lvl, share) in zip(hits, levels, strict=True)]
         fitting = _by_goal([f for f in rated if f[1] != "weak"], need, needs)
+        fitting = _not_only_borrowed(fitting, need, taken)
         preferred = next((f for f in rated if f[0].plugin_id in chosen_ids), None)
         pick, shared = (preferred, False) if preferred else _choose(fitting, taken)
         if pick is None:  # nothing fits: say so, with the closest (weak) matches
@@ -149,6 +157,7 @@ def pick_for_needs(
                 role=need.role,
                 parallel_group=need.parallel_group,
                 added=need.added,
+                check=need.check if need.role == "gate" else None,
                 plugin=plugin,
                 fit=level,
                 coverage=share,
@@ -187,6 +196,28 @@ def _choose(
             return f, f is not top
     pick = next((f for f in fitting if f[0].plugin.lower() not in taken), top)
     return pick, pick[0].plugin.lower() in taken
+
+
+def _own_words(need: Need) -> frozenset[str]:
+    """Stems of the need's own topical words (not those borrowed for its pronouns)."""
+    return frozenset(stem(w) for w in raw_tokens(need.text)) - _FRAMING
+
+
+def _not_only_borrowed(
+    fitting: list[tuple[Hit, FitLevel, float]], need: Need, taken: dict[str, int]
+) -> list[tuple[Hit, FitLevel, float]]:
+    """Drop a plugin an earlier need chose that matches this one only through the words
+    borrowed for "it": in "scan for security vulnerabilities, …, then deploy it", the scanner
+    matches "deploy security vulnerabilities" through "security vulnerabilities" alone, which
+    says nothing of whether it can deploy."""
+    if not need.context:
+        return fitting
+    own = _own_words(need)
+    return [
+        f
+        for f in fitting
+        if f[0].plugin.lower() not in taken or own & {stem(m) for m in f[0].matched}
+    ]
 
 
 def _by_goal(

@@ -92,7 +92,12 @@ def _step(pick: NeedPick, sid: str, previous: str | None) -> dict[str, Any]:
     step["inputs"] = (
         {"previous": f"${{{previous}.output}}"} if previous else {"goal": "${inputs.goal}"}
     )
-    if pick.role == "gate":
+    if pick.role == "gate" and pick.check == "found":
+        step["outputs"] = ["found"]
+        step["instructions"] += (
+            ' Report {"found": true|false, "summary": "…"}: found is whether you found any.'
+        )
+    elif pick.role == "gate":
         step["outputs"] = ["passed"]
         step["retry"] = 1
         step["instructions"] += ' Report {"passed": true|false, "summary": "…"}.'
@@ -138,12 +143,22 @@ def build(goal: str, picks: Sequence[NeedPick], *, name: str | None = None) -> W
             i = j
             continue
         if pick.role == "gate":
-            gate = _step(pick, ids[i], previous)
-            nodes.append(gate)
+            # Checks the goal runs together ("… in parallel, then deploy if they all pass")
+            # are one parallel block, and the branches test all of them.
+            j = i + 1
+            while (
+                pick.parallel_group is not None
+                and j < len(picks)
+                and (picks[j].role, picks[j].parallel_group) == ("gate", pick.parallel_group)
+            ):
+                j += 1
+            gates = [_step(picks[k], ids[k], previous) for k in range(i, j)]
+            nodes.append(gates[0] if len(gates) == 1 else {"type": "parallel", "branches": gates})
+            test = " and ".join(f"{ids[k]}.{picks[k].check or 'passed'}" for k in range(i, j))
+            last = ids[j - 1]
             then: list[dict[str, Any]] = []
             other: list[dict[str, Any]] = []
-            last_then, last_else = ids[i], ids[i]
-            j = i + 1
+            last_then, last_else = last, last
             while j < len(picks) and picks[j].role in ("then", "else"):
                 if picks[j].role == "then":
                     then.append(_step(picks[j], ids[j], last_then))
@@ -153,10 +168,8 @@ def build(goal: str, picks: Sequence[NeedPick], *, name: str | None = None) -> W
                     last_else = ids[j]
                 j += 1
             if then or other:
-                nodes.append(
-                    {"type": "conditional", "if": f"{ids[i]}.passed", "then": then, "else": other}
-                )
-            previous = ids[i]
+                nodes.append({"type": "conditional", "if": test, "then": then, "else": other})
+            previous = last
             i = j
             continue
         nodes.append(_step(pick, ids[i], previous))

@@ -19,8 +19,8 @@ def test_sequence_keeps_the_users_order_and_domain_words() -> None:
         "deploy it",
     ]
     assert all(n.role == "step" and n.parallel_group is None for n in needs)
-    # "it" searches with what the goal is about; the need's own words stay first.
-    assert needs[1].query == "review for security terraform AWS"
+    # "it" searches with what the goal acts on (its first object); the need's own words first.
+    assert needs[1].query == "review for security terraform"
 
 
 def test_filler_is_dropped_from_needs() -> None:
@@ -181,4 +181,99 @@ def test_a_conditions_small_words_never_pick_the_gate() -> None:
         ("write docs for the api", "step"),
         ("run the tests", "gate"),
         ("deploy", "then"),
+    ]
+
+
+def test_a_failure_condition_runs_its_action_when_the_check_did_not_pass() -> None:
+    needs = parse_goal("run the tests; if they fail, debug them, otherwise deploy to staging")
+    assert [(n.text, n.role) for n in needs] == [
+        ("run the tests", "gate"),
+        ("debug them", "else"),
+        ("deploy to staging", "then"),
+    ]
+    assert needs[0].check == "passed" and needs[1].query == "debug tests"
+    # Without a comma, and with the action after the condition.
+    needs = parse_goal("check the build, if it is broken roll back the release")
+    assert [(n.text, n.role) for n in needs] == [
+        ("check the build", "gate"),
+        ("roll back the release", "else"),
+    ]
+
+
+def test_a_finding_condition_tests_what_the_check_found() -> None:
+    needs = parse_goal(
+        "analyze the logs for errors; if you find any, open a jira ticket, "
+        "otherwise post a summary to slack"
+    )
+    assert [(n.text, n.role, n.check) for n in needs] == [
+        ("analyze the logs for errors", "gate", "found"),
+        ("open a jira ticket", "then", "passed"),
+        ("post a summary to slack", "else", "passed"),
+    ]
+    needs = parse_goal("lint the code and if there are errors fix them automatically")
+    assert [(n.role, n.check) for n in needs] == [("gate", "found"), ("then", "passed")]
+
+
+def test_a_condition_on_it_gates_on_the_step_before_and_a_named_one_is_added() -> None:
+    needs = parse_goal("review the PR and merge it once it is approved")
+    assert [(n.text, n.role, n.added) for n in needs] == [
+        ("review the PR", "gate", False),
+        ("merge it", "then", False),
+    ]
+    needs = parse_goal("if the PR is approved, merge it and deploy")
+    assert [(n.text, n.role, n.added) for n in needs] == [
+        ("check whether the pr is approved", "gate", True),
+        ("merge it", "then", False),
+        ("deploy", "then", False),
+    ]
+    assert "pr" in needs[1].query.lower().split()
+
+
+def test_checks_run_together_are_all_gates_of_what_depends_on_them() -> None:
+    needs = parse_goal("lint the code and run the tests in parallel, then deploy if they all pass")
+    assert [(n.text, n.role, n.parallel_group) for n in needs] == [
+        ("lint the code", "gate", 1),
+        ("run the tests", "gate", 1),
+        ("deploy", "then", None),
+    ]
+
+
+def test_if_never_counts_as_a_verb_and_condition_clauses_stay_whole() -> None:
+    needs = parse_goal(
+        "deploy to staging, and if the smoke tests pass, promote to production, otherwise roll back"
+    )
+    assert [(n.text, n.role, n.added) for n in needs] == [
+        ("deploy to staging", "step", False),
+        ("run the smoke tests", "gate", True),
+        ("promote to production", "then", False),
+        ("roll back", "else", False),
+    ]
+
+
+def test_verbs_are_word_forms_not_stems() -> None:
+    # "security" shares the stem of the verb "secure" but is the list's item, and "linting"
+    # names a whole activity, so it borrows no head noun.
+    assert _texts("review the terraform plan for cost and security issues") == [
+        "review the terraform plan for cost",
+        "review the terraform plan for security issues",
+    ]
+    assert _texts("add linting and type checking") == ["add linting", "add type checking"]
+
+
+def test_before_colon_and_while_also_order_the_needs() -> None:
+    assert _texts("before deploying, bump the version and tag the release") == [
+        "bump the version",
+        "tag the release",
+        "deploying",
+    ]
+    assert _texts("run the linter before committing") == ["run the linter", "committing"]
+    assert _texts("onboard a new developer: explain the architecture and write a setup guide") == [
+        "onboard a new developer",
+        "explain the architecture",
+        "write a setup guide",
+    ]
+    needs = parse_goal("translate the app into french while also updating the screenshots")
+    assert [(n.text, n.parallel_group) for n in needs] == [
+        ("translate the app into french", 1),
+        ("updating the screenshots", 1),
     ]

@@ -245,3 +245,25 @@ def test_a_step_names_a_component_only_when_the_need_picks_it_out() -> None:
     skill = record(("skill", "pdf", "Read PDF files"), ("hook", "guard", "Guards pdf reads"))
     use = _component_for(skill, Need("summarise a pdf"))
     assert use is not None and use.usage == "the pdf skill"
+
+
+def test_checks_run_together_gate_what_follows_on_all_of_them(
+    fixture_catalog: list[PluginRecord],
+) -> None:
+    with Catalog.open() as cat:
+        wf = planner.plan(
+            cat, "review the code and run the unit tests in parallel, then deploy if they pass"
+        )
+        found = planner.plan(cat, "scan for security issues; if you find any, debug and fix them")
+    assert check(dump(wf)).ok and check(dump(found)).ok
+    block, cond = wf.steps
+    assert isinstance(block, ParallelNode) and isinstance(cond, ConditionalNode)
+    ids = [b.id for b in block.branches]  # type: ignore[union-attr]
+    assert cond.if_ == " and ".join(f"{i}.passed" for i in ids)
+    assert [s.plugin for s in cond.then] == ["k8s-deployer"]  # type: ignore[union-attr]
+    gate, cond = found.steps
+    assert isinstance(gate, StepNode) and gate.outputs == ["found"] and gate.plugin == "vuln-scan"
+    assert '"found": true|false' in (gate.instructions or "")
+    assert isinstance(cond, ConditionalNode) and cond.if_ == f"{gate.id}.found"
+    # "debug and fix them" is two needs; the one plugin that does both serves them.
+    assert [s.plugin for s in cond.then] == ["debug-helper"] * 2  # type: ignore[union-attr]
