@@ -51,12 +51,17 @@ _FOUND_WORDS = (
     r"(?:finds?|found|detect\w*|spot\w*|turns?\s+up|flag(?:s|ged)?)(?:\s+any\w*)?|"
     r"there\s+(?:are|is|were)\s+(?:any\s+)?\w+"
 )
-_POLARITY = {"good": _GOOD_WORDS, "bad": _BAD_WORDS, "found": _FOUND_WORDS}
-_ANY_COND = rf"(?:{_FOUND_WORDS}|\b(?:{_GOOD_WORDS}|{_BAD_WORDS}))\b"
-_POST_IF = re.compile(rf"^(?P<act>.+?)\s+(?:only\s+)?(?:if|when|once)\s+(?P<cond>.*?{_ANY_COND})$")
-_PRE_IF = re.compile(
-    rf"^(?:if|when|once|should|in\s+case)\s+(?P<cond>.*?{_ANY_COND})[,\s]*(?:then\s+)?(?P<act>.*)$"
-)
+_POLARITY = {
+    k: re.compile(rf"\b(?:{w})\b")
+    for k, w in (("found", _FOUND_WORDS), ("bad", _BAD_WORDS), ("good", _GOOD_WORDS))
+}
+_COND_WORD = re.compile(rf"\b(?:{_FOUND_WORDS}|{_GOOD_WORDS}|{_BAD_WORDS})\b")
+# Matched by hand below, not by one regex: "X if COND" with a lazy X and COND would backtrack
+# cubically on a long clause full of "if".
+_PRE = re.compile(r"(?:if|when|once|should|in\s+case)\s+")
+_POST = re.compile(r"\s(?:only\s+)?(?:if|when|once)\s+")
+_THEN = re.compile(r"[,\s]*(?:then\s+)?")
+MAX_CLAUSE_CHARS = 2 * MAX_NEED_CHARS
 # Words of a condition that name no step: "if they pass", "if you find any".
 _NO_SUBJECT = frozenset(
     "they it them all both any anything everything something nothing there you we i one ones"
@@ -242,23 +247,19 @@ def _complete_lists(clauses: list[str], joined: list[bool] | None = None) -> lis
                         words.append(head)
                     out[k] = " ".join(words)
         i = j + 1
-    for k, text in enumerate(out):
+    # Bare verbs take the object of the nearest later clause of the same list ("build, test
+    # and deploy a web app"); a condition or its other branch ("otherwise notify slack") is
+    # no list item. One pass from the end, so a long list stays linear.
+    obj = ""
+    for k in range(len(out) - 1, -1, -1):
+        if k + 1 < len(out) and not joined[k + 1]:
+            obj = ""  # the clause after this one starts another list
+        text = out[k]
         if len(text.split()) == 1 and _has_verb(text):
-            # Only within the same list: "build, test and deploy a web app".
-            end = k + 1
-            while end < len(out) and joined[end]:
-                end += 1
-            # A condition or its other branch ("otherwise notify slack") is no list item.
-            obj = next(
-                (
-                    c.split(maxsplit=1)[1]
-                    for c in out[k + 1 : end]
-                    if len(c.split()) > 1 and not _CLAUSE_HEAD.match(c)
-                ),
-                "",
-            )
             if obj:
                 out[k] = f"{text} {obj}"
+        elif len(text.split()) > 1 and not _CLAUSE_HEAD.match(text):
+            obj = text.split(maxsplit=1)[1]
     return out
 
 
@@ -315,17 +316,22 @@ def _capped(need: Need) -> Need:
 
 def _conditional(text: str) -> tuple[str, str, str] | None:
     """(condition, action, polarity) of "if X, Y" or "Y if X"; None for any other clause."""
+    text = text[:MAX_CLAUSE_CHARS]
     lowered = text.lower()
-    if pre := _PRE_IF.match(lowered):
-        act = pre.group("act")
-        cond, act = pre.group("cond"), text[len(text) - len(act) :] if act else ""
-    elif post := _POST_IF.match(lowered):
-        cond, act = post.group("cond"), text[: len(post.group("act"))]
+    if pre := _PRE.match(lowered):
+        found = _COND_WORD.search(lowered, pre.end())
+        if found is None:
+            return None
+        cond = lowered[pre.end() : found.end()]
+        act = text[_THEN.match(lowered, found.end()).end() :]  # type: ignore[union-attr]
     else:
-        return None
-    polarity = next(
-        k for k in ("found", "bad", "good") if re.search(rf"\b(?:{_POLARITY[k]})\b", cond)
-    )
+        # The condition is what follows the first "if" and ends on a condition word.
+        post = _POST.search(lowered)
+        words = list(_COND_WORD.finditer(lowered, post.end())) if post else []
+        if post is None or not words or lowered[words[-1].end() :].strip():
+            return None
+        cond, act = lowered[post.end() :], text[: post.start()]
+    polarity = next(k for k in ("found", "bad", "good") if _POLARITY[k].search(cond))
     return cond, act, polarity
 
 
@@ -336,7 +342,7 @@ def _gate(needs: list[Need], cond: str, check: str) -> None:
     test-like step; else an added check, marked so."""
     from agentops_lite.search.tokens import STOPWORDS
 
-    plain = re.sub(rf"\b(?:{_FOUND_WORDS}|{_GOOD_WORDS}|{_BAD_WORDS})\b", " ", cond)
+    plain = _COND_WORD.sub(" ", cond)
     subject = [w for w in _WORD.findall(plain) if w.lower() not in _NO_SUBJECT]
     named = {stem(w.lower()) for w in subject if w.lower() not in STOPWORDS}
     steps = [k for k in range(len(needs) - 1, -1, -1) if needs[k].role == "step"]

@@ -277,3 +277,17 @@ def test_before_colon_and_while_also_order_the_needs() -> None:
         ("translate the app into french", 1),
         ("updating the screenshots", 1),
     ]
+
+
+@pytest.mark.parametrize(
+    "goal",
+    [
+        "deploy " + "if the " * 5000 + "x",  # took 24 s: a lazy "X if COND" regex backtracking
+        "lint and " * 20000,  # took 57 s: each bare verb scanned the rest of its list
+        "if " * 20000,
+        "run " + "there are any " * 3000,
+    ],
+)
+def test_hostile_goals_parse_to_at_most_the_cap(goal: str) -> None:
+    needs = parse_goal(goal)
+    assert len(needs) <= 12 and all(len(n.text) <= 300 for n in needs)
