@@ -3,9 +3,11 @@
 "write terraform for a VPC, review it for security, then deploy with github actions" is three
 needs in that order; "run security, performance and quality checks at the same time" is three
 needs side by side; "run the tests and deploy if they pass, otherwise debug the failures" is a
-test gate with a branch either way. Each need keeps the user's own words (filler dropped), so it
-can be searched for on its own. Plain text rules, no model: Claude, when it is there, splits the
-goal itself and passes the needs in (`--need`); this parser is the terminal's fallback.
+test gate with a branch either way ("if it breaks, roll back" takes the failing branch, "if you
+find any, open a ticket" tests what the gate found). Each need keeps the user's own words
+(filler dropped), so it can be searched for on its own. Plain text rules, no model: Claude,
+when it is there, splits the goal itself and passes the needs in (`--need`); this parser is the
+terminal's fallback.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from agentops_lite.discovery.goal_verbs import CLAUSE_WORDS, VERBS
 from agentops_lite.search.tokens import stem
 
 Role = Literal["step", "gate", "then", "else"]
@@ -84,50 +87,9 @@ _FILLER = re.compile(
 )
 _PRONOUN = re.compile(r"\b(?:it|them|this|that|these|those|its|their)\b", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+#_-]*")
-# Words that start an action. A list item without one ("performance") is part of a list and
-# borrows the list's verb. Word forms, not stems: a stem would make "security" the verb
-# "secure" and "testing" a new action.
-_VERB_BASES = """add alert analyse analyze annotate announce apply approve archive audit automate
-    backfill backup benchmark brainstorm build bump bundle cache chart check clean clone commit
-    compile configure containerize convert create debug deploy design develop diagnose document
-    dockerize draft edit email embed enable encrypt evaluate explain export extract fine-tune
-    finetune fix forecast format generate harden host implement import index inspect install
-    instrument integrate investigate label launch lint load localize measure merge migrate mock
-    modernize monitor notify onboard open optimise optimize orchestrate outline package parse
-    patch plan plot polish populate port post predict prepare profile promote proofread
-    prototype provision publish push rebuild refactor release render reproduce research resolve
-    restructure review revert rewrite rotate run scaffold scale scan schedule scrape secure seed
-    send serve set setup ship sign simplify spec store summarise summarize tag test track train
-    transcribe transform translate triage troubleshoot tune update upgrade validate verify
-    version visualize wireframe write ask bake book buy call cancel choose cook collect compare
-    compose copy correct count delete describe download draw estimate fetch fill find finish get
-    give grow hire learn list make manage map move order organize pay pick print read record
-    remove rename repair replace reply report resize restore save search sell share sort split
-    start stop study support sync take teach tidy transfer try upload use watch""".split()
-
-
-def _forms(verb: str) -> set[str]:
-    forms = {verb, verb + "s", verb + "es", verb + "ed", verb + "d", verb + "ing"}
-    if verb.endswith("e"):
-        forms.add(verb[:-1] + "ing")
-    if verb.endswith("y"):
-        forms |= {verb[:-1] + "ies", verb[:-1] + "ied"}
-    if (
-        len(verb) > 2
-        and verb[-1] in "bdglmnprt"
-        and verb[-2] in "aeiou"
-        and verb[-3] not in "aeiou"
-    ):
-        forms |= {verb + verb[-1] + "ing", verb + verb[-1] + "ed"}  # run -> running
-    return forms
-
-
-_VERBS = frozenset(f for v in _VERB_BASES for f in _forms(v))
-# Words that open a clause of their own: never the verb of an action.
-_CLAUSE_WORDS = frozenset("if when once otherwise else after before while unless".split())
 # What a release step says: it is retried once and can be rolled back (see workflow.planner).
 _DEPLOY = re.compile(r"\b(?:deploy\w*|release\w*|ship\w*|publish\w*|launch\w*|rollout)\b", re.I)
-_TEST_VERBS = frozenset(stem(w) for w in "test tests verify check".split())
+_TESTVERBS = frozenset(stem(w) for w in "test tests verify check".split())
 MAX_NEEDS = 12
 
 
@@ -167,9 +129,9 @@ def _has_verb(text: str) -> bool:
     """Whether the clause starts with an action: a known verb, or a word followed by an article
     or pronoun ("book a table", "water the plants"), as only verbs are in an imperative."""
     words = _WORD.findall(text.lower())
-    if not words or words[0] in _CLAUSE_WORDS:
+    if not words or words[0] in CLAUSE_WORDS:
         return False
-    return words[0] in _VERBS or (len(words) > 1 and words[1] in _DETERMINERS)
+    return words[0] in VERBS or (len(words) > 1 and words[1] in _DETERMINERS)
 
 
 def _content(text: str) -> list[str]:
@@ -178,7 +140,7 @@ def _content(text: str) -> list[str]:
     return [
         w
         for w in _WORD.findall(text)
-        if w.lower() not in STOPWORDS and w.lower() not in _VERBS and not _PRONOUN.match(w)
+        if w.lower() not in STOPWORDS and w.lower() not in VERBS and not _PRONOUN.match(w)
     ]
 
 
@@ -355,13 +317,13 @@ def _gate(needs: list[Need], cond: str, check: str) -> None:
                 needs[k] = replace(needs[k], role="gate", check=check)
         return
     target = next((k for k in steps if named & _stems(needs[k].text)), None)
-    if target is None and named & _TEST_VERBS:
-        target = next((k for k in steps if _stems(needs[k].text) & _TEST_VERBS), None)
+    if target is None and named & _TESTVERBS:
+        target = next((k for k in steps if _stems(needs[k].text) & _TESTVERBS), None)
     if target is not None:
         needs[target] = replace(needs[target], role="gate", parallel_group=None, check=check)
         return
     phrase = " ".join(subject)
-    if named & _TEST_VERBS:
+    if named & _TESTVERBS:
         text = f"run {phrase}"
     else:
         text = f"check whether {' '.join(cond.split())}" if phrase else "check the work so far"
