@@ -13,6 +13,7 @@ terminal's fallback.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -29,6 +30,10 @@ _SEQ_SPLIT = re.compile(
     r"then|next|finally|and\s+finally|and\s+later|later)\b(?=\s|,|$)\s*,?|"
     r"(?<=\w)\s+before\s+(?=\w))\s*",
     re.IGNORECASE,
+)
+# A need given on its own may still start with the word that ordered it ("then deploy it").
+_LEAD_SEQUENCE = re.compile(
+    r"^(?:and\s+)?(?:then|next|finally|afterwards|after\s+that|and)\b[,\s]*", re.IGNORECASE
 )
 _LIST_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+)\s*", re.IGNORECASE)
 # Terminal and format control characters are never part of a need (and would split or hide it).
@@ -89,7 +94,10 @@ _PRONOUN = re.compile(r"\b(?:it|them|this|that|these|those|its|their)\b", re.IGN
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+#_-]*")
 # What a release step says: it is retried once and can be rolled back (see workflow.planner).
 _DEPLOY = re.compile(r"\b(?:deploy\w*|release\w*|ship\w*|publish\w*|launch\w*|rollout)\b", re.I)
-_TESTVERBS = frozenset(stem(w) for w in "test tests verify check".split())
+_CHECK_VERBS = frozenset(
+    "run runs execute test tests check checks verify validate lint scan review audit".split()
+)
+_TEST_VERBS = frozenset(stem(w) for w in "test tests verify check".split())
 MAX_NEEDS = 12
 
 
@@ -228,25 +236,57 @@ def _complete_lists(clauses: list[str], joined: list[bool] | None = None) -> lis
 def parse_goal(goal: str) -> list[Need]:
     """The needs of `goal` in the user's order, with their roles (see the module docstring)."""
     raw = _split(goal)
-    texts = _complete_lists([clean(t) for t, _, _ in raw], [j for _, _, j in raw])
+    return _read(raw, _complete_lists([clean(t) for t, _, _ in raw], [j for _, _, j in raw]))
+
+
+def given_needs(texts: Sequence[str]) -> list[Need]:
+    """Needs given one by one (`--need`, Claude's own split of a goal): each stays one need,
+    and its structure words read as in a goal, so "deploy if the tests pass", "otherwise
+    debug the failures" and "review the code at the same time" keep the gate, the branch and
+    the parallel block a plain list of needs would lose."""
+    raw: list[tuple[str, bool, bool]] = []
+    for text in texts:
+        plain = _CONTROL.sub(" ", _ESCAPES.sub(" ", text))
+        together = bool(_PARALLEL.search(plain))
+        plain = _LEAD_SEQUENCE.sub("", plain.strip())
+        raw.append((_PARALLEL.sub(" ", plain) if together else plain, together, False))
+    return _read(raw, [clean(t) for t, _, _ in raw], sequel_joins=False)
+
+
+def _read(
+    raw: list[tuple[str, bool, bool]], texts: list[str], *, sequel_joins: bool = True
+) -> list[Need]:
+    """Needs with their roles from clauses (text, runs together, joined to a list) in order.
+
+    A conditional's branch takes the clauses of its own list, and the clause after a bare
+    condition ("if the tests pass, then deploy"). A later sentence ("…; then notify the team")
+    ends it, except that in a goal (`sequel_joins`) it continues the branch the condition's
+    action went to: "if it is approved, merge it, then deploy" deploys only what was merged,
+    while after "otherwise …" the next sentence runs either way."""
     needs: list[Need] = []
     group = 0
     prev_together = False
     branch: Role | None = None  # inside a conditional: which branch clauses join
+    bare = False  # the last clause was a condition without its action
+    flipped = False  # an "otherwise" moved to the other branch
     before: list[Need] = []  # "before X, Y": X waits until Y is added
     for (_, together, joined), text in zip(raw, texts, strict=True):
         if not joined:  # "before X, Y and Z": X comes after the whole of its segment
             needs.extend(before)
             before.clear()
+            otherwise = bool(_OTHERWISE.match(text.lower()))
+            if branch is not None and not (bare or otherwise or (sequel_joins and not flipped)):
+                branch = None
         if not text:
             continue
+        bare = False
         if together and not prev_together:
             group += 1
         prev_together = together
         pgroup = group if together else None
         lowered = text.lower()
         if branch is not None and (m := _OTHERWISE.match(lowered)):
-            branch = "else" if branch == "then" else "then"
+            branch, flipped = ("else" if branch == "then" else "then"), True
             if rest := clean(text[m.end() :]):
                 needs.append(Need(rest, role=branch))
             continue
@@ -255,9 +295,10 @@ def parse_goal(goal: str) -> list[Need]:
             cond, act, polarity = found
             _gate(needs, cond, "found" if polarity == "found" else "passed")
             # "if it is broken, roll back": the action runs when the check did not pass.
-            branch = "else" if polarity == "bad" else "then"
+            branch, flipped = ("else" if polarity == "bad" else "then"), False
             if act := clean(act):
                 needs.append(Need(act, role=branch))
+            bare = not act
             continue
         if m := _BEFORE.match(text):
             before.append(Need(clean(text[m.end() :])))
@@ -316,18 +357,28 @@ def _gate(needs: list[Need], cond: str, check: str) -> None:
             if needs[k].parallel_group == group:
                 needs[k] = replace(needs[k], role="gate", check=check)
         return
-    target = next((k for k in steps if named & _stems(needs[k].text)), None)
-    if target is None and named & _TESTVERBS:
-        target = next((k for k in steps if _stems(needs[k].text) & _TESTVERBS), None)
+    naming = [k for k in steps if named & _stems(needs[k].text)]
+    # Of the steps that name it, the one that runs it: "when the tests pass" gates on "run the
+    # tests", not on a later "debug the failing tests".
+    target = next(
+        (k for k in naming if _runs_a_check(needs[k].text)), naming[0] if naming else None
+    )
+    if target is None and named & _TEST_VERBS:
+        target = next((k for k in steps if _stems(needs[k].text) & _TEST_VERBS), None)
     if target is not None:
         needs[target] = replace(needs[target], role="gate", parallel_group=None, check=check)
         return
     phrase = " ".join(subject)
-    if named & _TESTVERBS:
+    if named & _TEST_VERBS:
         text = f"run {phrase}"
     else:
         text = f"check whether {' '.join(cond.split())}" if phrase else "check the work so far"
     needs.append(Need(text, role="gate", added=True, check=check))
+
+
+def _runs_a_check(text: str) -> bool:
+    first = _WORD.findall(text.lower())[:1]
+    return bool(first) and first[0] in _CHECK_VERBS
 
 
 def _stems(text: str) -> set[str]:

@@ -266,16 +266,17 @@ def _resolve_use(catalog: Catalog, use: Sequence[str]) -> dict[str, set[int]]:
 
 
 def needs_from_texts(texts: Sequence[str]) -> list[Need]:
-    """Needs given directly (`--need`, or Claude's own split of the goal), in order."""
-    from agentops_lite.discovery.goal import clean
+    """Needs given directly (`--need`, or Claude's own split of the goal), in order; their
+    structure words ("deploy if the tests pass", "otherwise …") still make gates and branches."""
+    from agentops_lite.discovery.goal import clean, given_needs
 
-    out = []
     for text in texts:
-        words = clean(text) if isinstance(text, str) else ""
-        if not words:
+        if not (clean(text) if isinstance(text, str) else ""):
             raise UsageError("a need is empty", hint="every need needs words")
-        out.append(Need(words))
-    return out
+    needs = given_needs(texts)
+    if not needs:
+        raise UsageError("no need found in the needs given", hint="say what to do in each")
+    return needs
 
 
 class SetCost(OutputModel):

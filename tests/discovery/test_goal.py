@@ -291,3 +291,39 @@ def test_before_colon_and_while_also_order_the_needs() -> None:
 def test_hostile_goals_parse_to_at_most_the_cap(goal: str) -> None:
     needs = parse_goal(goal)
     assert len(needs) <= 12 and all(len(n.text) <= 300 for n in needs)
+
+
+def test_needs_given_one_by_one_keep_their_structure_words() -> None:
+    from agentops_lite.discovery.goal import given_needs
+
+    needs = given_needs(
+        [
+            "run the tests",
+            "debug the failing tests",
+            "deploy to staging when the tests pass",
+            "otherwise open an issue",
+            "review the code at the same time",
+            "scan for secrets at the same time",
+            "then build a SaaS with Next.js and Stripe",
+        ]
+    )
+    assert [(n.text, n.role, n.parallel_group) for n in needs] == [
+        ("run the tests", "gate", None),  # the step that runs them, not the later debug
+        ("debug the failing tests", "step", None),
+        ("deploy to staging", "then", None),
+        ("open an issue", "else", None),
+        ("review the code", "step", 1),
+        ("scan for secrets", "step", 1),
+        # Given whole: its "and" is no list, and the word that ordered it is dropped.
+        ("build a SaaS with Next.js and Stripe", "step", None),
+    ]
+
+
+def test_a_branch_ends_where_the_goal_says_so() -> None:
+    # After "otherwise", the next sentence runs either way; after the action, it continues it.
+    needs = parse_goal("run the tests; if they pass, deploy, otherwise debug; then notify the team")
+    assert [(n.text, n.role) for n in needs][-1] == ("notify the team", "step")
+    needs = parse_goal("if the PR is approved, merge it, then deploy")
+    assert [n.role for n in needs] == ["gate", "then", "then"]
+    needs = parse_goal("if the tests pass, then deploy")
+    assert [(n.text, n.role) for n in needs] == [("run the tests", "gate"), ("deploy", "then")]
