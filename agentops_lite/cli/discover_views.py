@@ -67,6 +67,11 @@ def _tags(h: Hit) -> Text:
     return tags
 
 
+def _also_named(names: Sequence[str], width: int = 48) -> Text:
+    """The other names a folded result has in its marketplace (the same plugin)."""
+    return untrusted("also named " + ", ".join(names), width, style="dim")
+
+
 def _line(text: Text, indent: str = "") -> None:
     # soft_wrap: a command or a name is never broken over lines, whatever the width: a wrapped
     # `/plugin install` line cannot be pasted.
@@ -152,6 +157,10 @@ def _results_table(result: DiscoverResult, desc_chars: int) -> None:
         tags = _tags(h)
         if tags:
             name.append("\n").append_text(tags)
+        if h.also_named:
+            # Never wider than the name itself: the other names do not widen the column.
+            fit = min(48, max(24, len(_label(h))))
+            name.append("\n").append_text(_also_named(h.also_named, fit))
         t.add_row(
             str(i),
             name,
@@ -172,6 +181,8 @@ def _stacked(result: DiscoverResult, width: int) -> None:
         if tags:
             head.append(" ").append_text(tags)
         _line(head)
+        if h.also_named:
+            _line(_also_named(h.also_named, max(16, width - 4)), "    ")
         stars = "unknown" if h.stars is None else str(h.stars)
         facts = f"stars {stars}, updated {_date(h.pushed_at)}"
         _line(Text(facts, style="dim"), "    ")
@@ -243,6 +254,7 @@ def details_view(d: PluginDetails) -> None:
         ("last push", _date(d.pushed_at)),
         ("installs", "unknown" if d.installs is None else d.installs),
         ("installed", "yes" if d.installed else "no"),
+        ("also named", ", ".join(d.also_named)),
         ("flags", "; ".join(f"{f}: {d.flag_notes.get(f, f)}" for f in d.flags)),
         ("always-on context", _context(d)),
     ]

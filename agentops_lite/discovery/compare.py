@@ -72,6 +72,11 @@ class PluginDetails(OutputModel):
     context_cost: ContextCost
     install: InstallRecipe
     other_listings: list[InstallOption] = Field(description="Other marketplaces listing it")
+    also_named: list[str] = Field(
+        default_factory=list,
+        description="Other names it has in the same marketplace (the `duplicate` flag): one "
+        "plugin under several names",
+    )
     # Trust and quality (issue 22): computed in discovery/trust.py and discovery/quality.py.
     trust: TrustSurface | None = Field(
         default=None, description="What it runs and reaches, its pinning and marketplace tier"
@@ -132,7 +137,7 @@ def show(catalog: Catalog, ident: str, now: datetime | None = None) -> PluginDet
     now = now or datetime.now(timezone.utc)
     sources = MarketSources.read(catalog.conn)
     e = r.entry
-    aliases = alias_names(catalog.conn, r)
+    aliases = alias_names(catalog.conn, [r])[r.id]
     flags = flags_of(r, now, len(aliases))
     risks = [
         RiskItem(kind=c.kind, name=c.name, command=c.command)
@@ -170,6 +175,7 @@ def show(catalog: Catalog, ident: str, now: datetime | None = None) -> PluginDet
         context_cost=context_cost(r),
         install=sources.recipe(r),
         other_listings=[sources.option(o) for o in _same_plugin(catalog, r)],
+        also_named=aliases,
         **_trust_and_quality(catalog, r, now),
     )
 

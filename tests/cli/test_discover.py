@@ -349,7 +349,9 @@ def test_discover_says_when_nothing_fits_well(cli: Callable[..., Result], loaded
 
 
 def test_every_flag_is_explained_in_show_explain_and_json(
-    cli: Callable[..., Result], fixture_catalog: Callable[..., Catalog]
+    cli: Callable[..., Result],
+    fixture_catalog: Callable[..., Catalog],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     twins = [
         {"name": "helm", "source": "./plugins/helm", "description": "Helm chart validation"},
@@ -358,11 +360,23 @@ def test_every_flag_is_explained_in_show_explain_and_json(
     fixture_catalog([*PLUGINS, *twins]).close()
     doc = json.loads(ok(cli("show", "helm", "--json")))
     assert doc["flags"] == ["duplicate"]  # as discover says, not []
-    assert "also listed here as jutsu-helm" in doc["flag_notes"]["duplicate"]
-    assert "also listed here as jutsu-helm" in ok(cli("show", "helm"))
+    assert doc["also_named"] == ["jutsu-helm"]
+    assert "also lists this plugin as jutsu-helm" in doc["flag_notes"]["duplicate"]
+    shown = ok(cli("show", "helm"))
+    assert "also lists this plugin as jutsu-helm" in shown and "also named" in shown
     hits = json.loads(ok(cli("discover", "helm chart", "--json")))["results"]
     assert all(set(h["flag_notes"]) == set(h["flags"]) for h in hits)
-    assert any(h["flags"] == ["duplicate"] for h in hits)
-    assert "flag duplicate: the same source folder" in ok(
+    # One result for the two names, under the one listed first, the other name shown.
+    [helm] = [h for h in hits if "jutsu-helm" in (h["plugin"], *h["also_named"])]
+    assert (helm["plugin"], helm["also_named"], helm["flags"]) == (
+        "helm",
+        ["jutsu-helm"],
+        ["duplicate"],
+    )
+    assert "flag duplicate: alpha-market also lists this plugin as jutsu-helm" in ok(
         cli("discover", "helm chart", "--explain")
     )
+    for columns in ("60", "120"):  # the stacked list and the table both name it
+        monkeypatch.setenv("COLUMNS", columns)
+        table = ok(cli("discover", "helm chart"))
+        assert "also named jutsu-helm" in table and "jutsu-helm@" not in table
