@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from agentops_lite.cli.render import note, out, safe_text, table, untrusted
+from agentops_lite.cli.render import note, out, plugin_header, safe_text, table, untrusted
 
 if TYPE_CHECKING:
     from agentops_lite.discovery.compare import CompareResult, PluginDetails
@@ -288,8 +288,7 @@ def details_view(d: PluginDetails) -> None:
 
 
 def compare_view(result: CompareResult) -> None:
-    labels = [f"{d.plugin}@{d.marketplace}" for d in result.plugins]
-    t = table("", *[safe_text(x, 40) for x in labels])
+    t = table("", *[plugin_header(d.plugin, d.marketplace) for d in result.plugins])
     rows: list[tuple[str, list[str]]] = [
         ("purpose", [safe_text(d.description or "", 80) for d in result.plugins]),
         ("components", [_kinds(d) for d in result.plugins]),

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from agentops_lite.cli.render import out, safe_text, table, untrusted
+from agentops_lite.cli.render import out, plugin_header, table, untrusted
 
 if TYPE_CHECKING:
     from agentops_lite.discovery.compare import CompareResult, PluginDetails
@@ -77,7 +77,7 @@ def quality_explain(q: QualityScore | None) -> None:
 
 def compare_trust(result: CompareResult) -> None:
     details: list[PluginDetails] = list(result.plugins)
-    t = table("", *[safe_text(f"{d.plugin}@{d.marketplace}", 40) for d in details])
+    t = table("", *[plugin_header(d.plugin, d.marketplace) for d in details])
     rows = [
         ("tier", [d.trust.tier if d.trust else "—" for d in details]),
         ("pinned", [_pin(d.trust) if d.trust else "—" for d in details]),

@@ -297,6 +297,28 @@ def test_compare_never_recommends_on_an_unknown(
     assert "recommendation: none" in human and "~0 tok" not in human
 
 
+def test_compare_headers_break_at_the_at_not_inside_a_name(
+    cli: Callable[..., Result],
+    fixture_catalog: Callable[..., Catalog],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    long = [
+        {"name": f"kubernetes-manifest-generator-{i}", "source": f"./plugins/k{i}",
+         "description": f"Kubernetes manifests {i}"}
+        for i in range(3)
+    ]  # fmt: skip
+    fixture_catalog([*PLUGINS, *long]).close()
+    monkeypatch.setenv("COLUMNS", "120")
+    names = [p["name"] for p in long]
+    text = ok(cli("compare", *names))
+    # Each name whole on one line, its marketplace on the next, in both tables (facts and
+    # trust): not cut at 40 characters or folded inside a word.
+    lines = text.splitlines()
+    heads = [i for i, line in enumerate(lines) if all(n in line for n in names)]
+    assert len(heads) == 2, text  # the facts table and the trust table
+    assert all(lines[i + 1].count("@alpha-market") == 3 for i in heads), text
+
+
 def test_min_stars_without_any_star_data_says_so(
     cli: Callable[..., Result], loaded: Catalog
 ) -> None:
