@@ -50,6 +50,7 @@ def _stars_note(hits: Sequence[Hit]) -> str:
 # Below this many columns for the description the table would squeeze or wrap the names, so
 # results are printed as a stacked list instead.
 _MIN_DESCRIPTION = 24
+_MAX_NAME = 64
 # Table chrome for 6 columns (borders and padding) plus the #, score, stars and updated columns.
 _TABLE_FIXED = 7 + 2 * 6 + 2 + 5 + 5 + 10
 
@@ -128,8 +129,11 @@ def discover_table(result: DiscoverResult, explain: bool, filters: Sequence[str]
         return
     width = out().width
     names = max(max(len(_label(h)), len(_tags(h))) for h in result.results)
-    if width - _TABLE_FIXED - min(48, names) >= _MIN_DESCRIPTION:
-        _results_table(result, width - _TABLE_FIXED - min(48, names))
+    # A name gets up to _MAX_NAME columns while the description keeps its minimum, and at
+    # least 48 (longer ones end in …; the install lines below name them whole).
+    col = min(names, _MAX_NAME, max(48, width - _TABLE_FIXED - _MIN_DESCRIPTION))
+    if width - _TABLE_FIXED - col >= _MIN_DESCRIPTION:
+        _results_table(result, col, width - _TABLE_FIXED - col)
         install_block([h.install for h in result.results])
     else:
         _stacked(result, width)
@@ -147,20 +151,18 @@ def _stars(h: Hit) -> str:
     return "—" if h.stars is None else str(h.stars)
 
 
-def _results_table(result: DiscoverResult, desc_chars: int) -> None:
+def _results_table(result: DiscoverResult, name_chars: int, desc_chars: int) -> None:
     t = table("#", "plugin@marketplace", "score", "stars", "updated", "description")
     t.columns[1].no_wrap = True
     t.columns[5].no_wrap = True
     t.columns[5].overflow = "ellipsis"
     for i, h in enumerate(result.results, 1):
-        name = untrusted(_label(h), 48, style="bold")
+        name = untrusted(_label(h), name_chars, style="bold")
         tags = _tags(h)
         if tags:
             name.append("\n").append_text(tags)
-        if h.also_named:
-            # Never wider than the name itself: the other names do not widen the column.
-            fit = min(48, max(24, len(_label(h))))
-            name.append("\n").append_text(_also_named(h.also_named, fit))
+        if h.also_named:  # within the column the names set: it never widens it
+            name.append("\n").append_text(_also_named(h.also_named, max(24, name_chars)))
         t.add_row(
             str(i),
             name,
@@ -175,12 +177,22 @@ def _results_table(result: DiscoverResult, desc_chars: int) -> None:
 def _stacked(result: DiscoverResult, width: int) -> None:
     """One result per block: name and score, one line of description, its install lines."""
     for i, h in enumerate(result.results, 1):
-        head = Text(f"{i:>2}. ") + untrusted(_label(h), 48, style="bold")
-        head.append(f"  {h.score:.2f}")
+        head = Text(f"{i:>2}. ") + untrusted(_label(h), max(24, width - 4), style="bold")
+        # What would push the line past the width goes below it (score, then tags): the
+        # terminal would otherwise break the line anywhere, inside a name.
+        rest = Text(f"{h.score:.2f}")
         tags = _tags(h)
         if tags:
-            head.append(" ").append_text(tags)
-        _line(head)
+            rest.append(" ").append_text(tags)
+        if len(head) + 2 + len(rest) <= width:
+            _line(head + Text("  ") + rest)
+        elif len(head) + 6 <= width:
+            _line(head + Text(f"  {h.score:.2f}"))
+            if tags:
+                _line(tags, "    ")
+        else:
+            _line(head)
+            _line(Text("score ") + rest, "    ")
         if h.also_named:
             _line(_also_named(h.also_named, max(16, width - 4)), "    ")
         stars = "unknown" if h.stars is None else str(h.stars)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -317,6 +318,30 @@ def test_compare_headers_break_at_the_at_not_inside_a_name(
     heads = [i for i, line in enumerate(lines) if all(n in line for n in names)]
     assert len(heads) == 2, text  # the facts table and the trust table
     assert all(lines[i + 1].count("@alpha-market") == 3 for i in heads), text
+
+
+@pytest.mark.parametrize("columns", [60, 80])
+def test_the_stacked_list_keeps_long_names_whole_and_within_the_width(
+    cli: Callable[..., Result],
+    fixture_catalog: Callable[..., Catalog],
+    monkeypatch: pytest.MonkeyPatch,
+    columns: int,
+) -> None:
+    name = "kubernetes-deployment-manifest-creator-pro"  # 55 characters with its marketplace
+    entry = {"name": name, "source": "./plugins/kdm", "description": "Kubernetes manifests, made"}
+    alias = {**entry, "name": "kdm-pro"}
+    files = {"plugins/kdm/README.md": "x"}
+    fixture_catalog([*PLUGINS, entry, alias], second=[entry], files=files).close()
+    monkeypatch.setenv("COLUMNS", str(columns))
+    lines = ok(cli("discover", "kubernetes manifests creator")).splitlines()
+    heads = [line for line in lines if re.match(r"\s*\d+\. ", line)]
+    assert heads[0].split()[:2] == ["1.", f"{name}@alpha-market"]  # whole, never cut at 48
+    # The tags (+1 more, [duplicate]) go on their own line when the head would overflow.
+    pasted = re.compile(r"\s*(/plugin |claude plugin )")
+    assert all(len(line) <= columns for line in lines if not pasted.match(line)), lines
+    assert "[duplicate]" not in heads[0]
+    assert any(line.strip().endswith("[duplicate] +1 more") for line in lines), lines
+    assert any(line.strip() == "also named kdm-pro" for line in lines)
 
 
 def test_min_stars_without_any_star_data_says_so(
