@@ -136,7 +136,7 @@ def discover_table(result: DiscoverResult, explain: bool, filters: Sequence[str]
         _results_table(result, col, width - _TABLE_FIXED - col)
         install_block([h.install for h in result.results])
     else:
-        _stacked(result, width)
+        _stacked(result.results, width)
     if explain:
         _explain(result)
     info = result.catalog
@@ -174,9 +174,9 @@ def _results_table(result: DiscoverResult, name_chars: int, desc_chars: int) -> 
     out().print(t)
 
 
-def _stacked(result: DiscoverResult, width: int) -> None:
+def _stacked(hits: Sequence[Hit], width: int) -> None:
     """One result per block: name and score, one line of description, its install lines."""
-    for i, h in enumerate(result.results, 1):
+    for i, h in enumerate(hits, 1):
         head = Text(f"{i:>2}. ") + untrusted(_label(h), max(24, width - 4), style="bold")
         # What would push the line past the width goes below it (score, then tags): the
         # terminal would otherwise break the line anywhere, inside a name.
@@ -201,7 +201,7 @@ def _stacked(result: DiscoverResult, width: int) -> None:
         _line(untrusted(h.description or "(no description)", max(16, width - 4)), "    ")
         _line(untrusted(h.install.marketplace_add), "    ")
         _line(untrusted(h.install.command), "    ")
-    install_block([h.install for h in result.results], header=False)
+    install_block([h.install for h in hits], header=False)
 
 
 def _explain(result: DiscoverResult) -> None:
@@ -223,7 +223,18 @@ def _explain(result: DiscoverResult) -> None:
     out().print(Text("query read as: ", style="dim") + untrusted(read, 400))
 
 
+# Chrome of the 4-column hits table (borders, padding) plus its # and score columns.
+_HITS_FIXED = 5 + 2 * 4 + 2 + 5
+
+
 def hits_table(hits: Sequence[Hit], title: str) -> None:
+    width = out().width
+    names = max((len(_label(h)) for h in hits), default=0)
+    if hits and width - _HITS_FIXED - min(48, names) < _MIN_DESCRIPTION:
+        # Too narrow for whole names beside a description: the stacked list, as discover.
+        out().print(untrusted(title, 200, style="bold"))
+        _stacked(hits, width)
+        return
     t = table("#", "plugin@marketplace", "score", "description", title=title)
     t.columns[1].no_wrap = True
     for i, h in enumerate(hits, 1):

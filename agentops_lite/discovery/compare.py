@@ -311,7 +311,13 @@ def similar(catalog: Catalog, ident: str, limit: int = 10) -> tuple[PluginRecord
             " ".join((e.description or "").split()[:20]),
         ]
     )
-    skip = frozenset({r.id} | {o.id for o in _same_plugin(catalog, r)})
+    from agentops_lite.discovery.plugin_facts import alias_names
+
+    # Itself, under any of its names (an alias in its marketplace is the same plugin).
+    aliases = alias_names(catalog.conn, [r])[r.id]
+    same = [o for n in aliases for o in catalog.plugins(r.marketplace_key, n)]
+    skip = frozenset({r.id} | {o.id for o in [*_same_plugin(catalog, r), *same]})
     result = discover(catalog, text, limit=limit + 5, exclude=skip)
-    hits = [h for h in result.results if h.plugin != r.name]
+    names = {r.name.lower(), *(n.lower() for n in aliases)}
+    hits = [h for h in result.results if h.plugin.lower() not in names]
     return r, hits[:limit]

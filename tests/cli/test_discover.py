@@ -344,6 +344,24 @@ def test_the_stacked_list_keeps_long_names_whole_and_within_the_width(
     assert any(line.strip() == "also named kdm-pro" for line in lines)
 
 
+def test_similar_at_80_columns_never_splits_a_name(
+    cli: Callable[..., Result],
+    fixture_catalog: Callable[..., Catalog],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    twins = [
+        {"name": f"kubernetes-manifest-generator-{n}", "source": f"./plugins/k{n}",
+         "description": "Generate Kubernetes manifests and helm charts for clusters of every "
+         "size, with probes, limits and rollout strategies"}
+        for n in ("one", "two")
+    ]  # fmt: skip
+    fixture_catalog([*PLUGINS, *twins]).close()
+    monkeypatch.setenv("COLUMNS", "80")
+    text = ok(cli("similar", "kubernetes-manifest-generator-one"))
+    shown = [line for line in text.splitlines() if "plugin install" not in line]
+    assert any("kubernetes-manifest-generator-two@alpha-market" in line for line in shown), text
+
+
 def test_min_stars_without_any_star_data_says_so(
     cli: Callable[..., Result], loaded: Catalog
 ) -> None:
@@ -423,6 +441,12 @@ def test_every_flag_is_explained_in_show_explain_and_json(
     assert "flag duplicate: alpha-market also lists this plugin as jutsu-helm" in ok(
         cli("discover", "helm chart", "--explain")
     )
+    # `similar` never offers the plugin itself under its other name.
+    for name in ("helm", "jutsu-helm"):
+        near = json.loads(ok(cli("similar", name, "--json")))["results"]
+        assert not {"helm", "jutsu-helm"} & {
+            n for r in near for n in (r["plugin"], *r["also_named"])
+        }
     for columns in ("60", "120"):  # the stacked list and the table both name it
         monkeypatch.setenv("COLUMNS", columns)
         table = ok(cli("discover", "helm chart"))
