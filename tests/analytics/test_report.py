@@ -100,7 +100,7 @@ def test_report_empty_catalog(cli: Callable[..., Result], tmp_path: Path) -> Non
     assert "wrote" in result.stderr
     html = (tmp_path / "empty.html").read_text()
     assert "No history yet" in html and "no workflow runs yet" in html
-    assert "no star data" in html and "no star counts recorded" in html
+    assert "no star data" in html and "several days. No star counts recorded." in html
 
 
 def test_report_needs_output(cli: Callable[..., Result]) -> None:
