@@ -296,6 +296,10 @@ def test_compare_never_recommends_on_an_unknown(
     assert doc["recommendation"] is None
     human = ok(cli("compare", "remote-k8s", "hooked"))
     assert "recommendation: none" in human and "~0 tok" not in human
+    # A quality score over the known parts only says how much was known.
+    partial = [d["quality"] for d in doc["plugins"] if d["quality"]["score"] is not None]
+    assert partial and all(q["known"] < 1 for q in partial)
+    assert all(f"{q['score']} ({q['known']:.0%} known)" in human for q in partial), human
 
 
 def test_compare_headers_break_at_the_at_not_inside_a_name(
