@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
@@ -12,6 +12,7 @@ from agentops_lite.models import OutputModel
 
 if TYPE_CHECKING:
     import sqlite3
+    from collections.abc import Sequence
 
     from agentops_lite.models import PluginEntry, PluginRecord
 
@@ -39,6 +40,7 @@ class InstallRecipe(OutputModel):
 
 
 class InstallOption(OutputModel):
+    plugin: str = Field(description="The plugin's name in that marketplace")
     marketplace: str = Field(description="Catalog key of the marketplace")
     marketplace_name: str | None = Field(description="Name the marketplace declares")
     install: InstallRecipe
@@ -76,6 +78,7 @@ class MarketSources:
 
     def option(self, r: PluginRecord) -> InstallOption:
         return InstallOption(
+            plugin=r.name,
             marketplace=r.marketplace_key,
             marketplace_name=r.marketplace_name,
             install=self.recipe(r),
@@ -98,14 +101,58 @@ def flags_of(r: PluginRecord, now: datetime, aliases: int) -> list[str]:
     return flags
 
 
-def alias_names(conn: sqlite3.Connection, r: PluginRecord) -> list[str]:
-    """Other names the same source folder has in the same marketplace (the `duplicate` flag)."""
-    rows = conn.execute(
-        "SELECT DISTINCT p.name FROM plugins p JOIN marketplaces m ON m.id = p.marketplace_id "
-        "WHERE m.key = ? AND p.dedup_key = ? AND LOWER(p.name) != LOWER(?) ORDER BY p.name",
-        (r.marketplace_key, r.dedup_key, r.name),
+def alias_names(conn: sqlite3.Connection, records: Sequence[PluginRecord]) -> dict[int, list[str]]:
+    """Plugin id -> the other names it has in its own marketplace
+    (`catalog.listings.alias_buckets`): the `duplicate` flag, and the names a folded result
+    also has. One query per source folder however many of `records` share it."""
+    import json
+
+    from agentops_lite.catalog.listings import (
+        SPEC_EXCLUDED,
+        alias_buckets,
+        install_spec,
+        real_digest,
     )
-    return [str(n) for (n,) in rows]
+
+    # The spec as SQLite writes it: the entry as stored minus the same keys. Equal texts are
+    # equal specs; texts of different lengths never are (one serialiser wrote both, and key
+    # order does not change a length), so only the rare rest is parsed. A marketplace listing
+    # hundreds of entries from one folder (gicm) is decided almost entirely in SQL.
+    spec_sql = "json_remove(json_extract(p.entry_json, '$.raw'), {})".format(
+        ", ".join(f"'$.{k}'" for k in sorted(SPEC_EXCLUDED))
+    )
+    sql = (
+        f"SELECT p.id, p.name, p.dedup_key, {spec_sql}, "
+        "json_extract(p.entry_json, '$.source.ref'), json_extract(p.entry_json, '$.source.sha'), "
+        "json_extract(p.entry_json, '$.files.files_digest'), "
+        "json_extract(p.entry_json, '$.components_read'), p.components_json != '[]' "
+        "FROM plugins p JOIN marketplaces m ON m.id = p.marketplace_id "
+        "WHERE m.key = ? AND (p.dedup_key = ? OR (? != '' AND INSTR(p.entry_json, ?) > 0))"
+    )
+    found: dict[tuple[str, str, str], list[tuple[Any, ...]]] = {}
+    out: dict[int, list[str]] = {}
+    for r in records:
+        mine = set(alias_buckets(r))
+        digest = next((str(b[2]) for b in mine if b[0] == "files"), "")
+        where = (r.marketplace_key, r.dedup_key, digest)
+        if where not in found:
+            found[where] = conn.execute(sql, (*where, digest)).fetchall()
+        rows = found[where]
+        own = next((row[3] for row in rows if row[0] == r.id), None)
+        spec = install_spec(r.entry.raw)
+        names: set[str] = set()
+        for _, name, key, text, ref, sha, files, read, shipped in rows:
+            if name.lower() == r.name.lower() or text is None or own is None:
+                continue
+            if len(text) != len(own):
+                continue
+            theirs: set[tuple[str, ...]] = {("src", r.marketplace_key, key, ref or "", sha or "")}
+            if real_digest(files, bool(read), int(shipped)):
+                theirs.add(("files", r.marketplace_key, files))
+            if mine & theirs and (text == own or install_spec(json.loads(text)) == spec):
+                names.add(str(name))
+        out[r.id] = sorted(names, key=str.lower)
+    return out
 
 
 def flag_notes(r: PluginRecord, flags: list[str], aliases: list[str]) -> dict[str, str]:
@@ -115,10 +162,10 @@ def flag_notes(r: PluginRecord, flags: list[str], aliases: list[str]) -> dict[st
         "manifest-errors": "its manifest has errors: Claude Code may refuse to install it",
         "stale": f"no push for over {STALE_DAYS} days",
         "duplicate": (
-            f"the same source folder is also listed here as {', '.join(aliases)}: "
-            "one plugin under several names, install only one"
+            f"{r.marketplace_key} also lists this plugin as {', '.join(aliases)} (the same "
+            "source and files): one plugin under several names, shown once; install only one"
             if aliases
-            else "the same source folder is listed here under another name too"
+            else f"{r.marketplace_key} lists this plugin under another name too"
         ),
     }
     return {f: notes.get(f, f) for f in flags}
