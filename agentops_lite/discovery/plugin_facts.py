@@ -127,7 +127,9 @@ def alias_names(conn: sqlite3.Connection, records: Sequence[PluginRecord]) -> di
         "json_extract(p.entry_json, '$.files.files_digest'), "
         "json_extract(p.entry_json, '$.components_read'), p.components_json != '[]' "
         "FROM plugins p JOIN marketplaces m ON m.id = p.marketplace_id "
-        "WHERE m.key = ? AND (p.dedup_key = ? OR (? != '' AND INSTR(p.entry_json, ?) > 0))"
+        # The same files parse to the same components: a plain column narrows the digest
+        # route without reading any entry's JSON.
+        "WHERE m.key = ? AND (p.dedup_key = ? OR (? != '' AND p.components_json = ?))"
     )
     found: dict[tuple[str, str, str], list[tuple[Any, ...]]] = {}
     out: dict[int, list[str]] = {}
@@ -136,7 +138,8 @@ def alias_names(conn: sqlite3.Connection, records: Sequence[PluginRecord]) -> di
         digest = next((str(b[2]) for b in mine if b[0] == "files"), "")
         where = (r.marketplace_key, r.dedup_key, digest)
         if where not in found:
-            found[where] = conn.execute(sql, (*where, digest)).fetchall()
+            shipped_json = _components_json(r) if digest else ""
+            found[where] = conn.execute(sql, (*where, shipped_json)).fetchall()
         rows = found[where]
         own = next((row[3] for row in rows if row[0] == r.id), None)
         spec = install_spec(r.entry.raw)
@@ -153,6 +156,13 @@ def alias_names(conn: sqlite3.Connection, records: Sequence[PluginRecord]) -> di
                 names.add(str(name))
         out[r.id] = sorted(names, key=str.lower)
     return out
+
+
+def _components_json(r: PluginRecord) -> str:
+    """The `components_json` column as `catalog.rows.plugin_row` writes it (a test checks)."""
+    import json
+
+    return json.dumps([c.model_dump(exclude_none=True) for c in r.entry.components])
 
 
 def flag_notes(r: PluginRecord, flags: list[str], aliases: list[str]) -> dict[str, str]:

@@ -181,6 +181,15 @@ def test_only_strict_aliases_fold(fixture_catalog: Callable[..., Catalog]) -> No
         "note-a": [],
         "note-b": [],
     }
+    # The catalog lookup (show, and names beyond the candidates) agrees with the fold.
+    from agentops_lite.discovery.plugin_facts import alias_names
+
+    records = {r.name: r for r in cat.plugins()}
+    found = alias_names(cat.conn, list(records.values()))
+    assert {n: found[r.id] for n, r in records.items() if found[r.id]} == {
+        "roll": ["roll-copy"],
+        "roll-copy": ["roll"],
+    }
 
 
 def test_discover_flags_stale_archived_and_orders_by_recency(
