@@ -84,7 +84,8 @@ def _add(tree: Tree, nodes: Sequence[Node]) -> None:
                 branch.add(_step_label(node.aggregate, "aggregate "))
         elif isinstance(node, ConditionalNode):
             cond = tree.add(Text("if ", style="italic") + untrusted(node.if_, 120))
-            _add(cond.add(Text("then", style="italic")), node.then)
+            if node.then:
+                _add(cond.add(Text("then", style="italic")), node.then)
             if node.else_:
                 _add(cond.add(Text("else", style="italic")), node.else_)
         else:
@@ -165,7 +166,8 @@ def runs_table(runs: Sequence[RunInfo]) -> None:
     out().print(t)
 
 
-_ROLE = {"gate": " (gate)", "then": " (if it passes)", "else": " (otherwise)"}
+# "if so": a gate may test that the work passed or that it found something.
+_ROLE = {"gate": " (gate)", "then": " (if so)", "else": " (otherwise)"}
 # Borders and padding of the 5-column table, the # and fit columns, and the narrowest need
 # column worth reading: below that plus the longest plugin and use, names would wrap mid-word.
 _NEEDS_FIXED = 6 + 2 * 5 + 2 + 7
@@ -191,8 +193,9 @@ def needs_view(picks: Sequence[NeedPick], cost: SetCost | None = None) -> None:
 
 
 def _need_text(p: NeedPick) -> Text:
+    together = " (together)" if p.parallel_group is not None else ""
     return untrusted(p.need, 80) + Text(
-        _ROLE.get(p.role, "") + (" [added]" if p.added else ""), style="dim"
+        _ROLE.get(p.role, "") + together + (" [added]" if p.added else ""), style="dim"
     )
 
 

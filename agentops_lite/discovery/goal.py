@@ -24,9 +24,11 @@ Role = Literal["step", "gate", "then", "else"]
 
 # Words that order clauses ("X, then Y"); a list ("X, Y and Z") is split inside a segment
 # below, and only its items borrow each other's verb and head noun.
-# "X before Y" is X, then Y; a colon introduces the steps of what precedes it.
+# "X before Y" is X, then Y; a colon introduces the steps of what precedes it; a pasted list
+# ("1. write a dockerfile 2. build the image", one need a line, "step 2: …") is a sequence.
 _SEQ_SPLIT = re.compile(
-    r"\s*(?:;|:\s|\.\s+|,?\s*\b(?:and\s+then|and\s+after\s+that|after\s+that|afterwards|"
+    r"\s*(?:;|(?<!\d):\s|(?<!\b\d)(?<!\b\d\d)\.\s+|\n+|(?<!step)\s(?=(?:step\s+)?\d{1,2}[.):]\s)|"
+    r",?\s*\b(?:and\s+then|and\s+after\s+that|after\s+that|afterwards|"
     r"then|next|finally|and\s+finally|and\s+later|later)\b(?=\s|,|$)\s*,?|"
     r"(?<=\w)\s+before\s+(?=\w))\s*",
     re.IGNORECASE,
@@ -34,6 +36,9 @@ _SEQ_SPLIT = re.compile(
 # A need given on its own may still start with the word that ordered it ("then deploy it").
 _LEAD_SEQUENCE = re.compile(
     r"^(?:and\s+)?(?:then|next|finally|afterwards|after\s+that|and)\b[,\s]*", re.IGNORECASE
+)
+_NUMBERING = re.compile(
+    r"^\s*(?:(?:step\s+)?\d{1,2}[.):]\s*|step\s+\d{1,2}\s+|[-*\u2022]\s+)", re.I
 )
 _LIST_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+)\s*", re.IGNORECASE)
 # Terminal and format control characters are never part of a need (and would split or hide it).
@@ -55,9 +60,10 @@ _OTHERWISE = re.compile(
 # first ("… if X") or after ("if X, …" / "if X …").
 _GOOD_WORDS = r"(?:pass(?:es|ed)?|succeed\w*|green|ok|okay|work\w*|clean|good|approved?)"
 _BAD_WORDS = r"(?:fail\w*|broken|breaks?|broke|red|crash\w*|regress\w*|errors?)"
+# A state the check reports ("anything is missing", "coverage is below 80%") is a finding too.
 _FOUND_WORDS = (
     r"(?:finds?|found|detect\w*|spot\w*|turns?\s+up|flag(?:s|ged)?)(?:\s+any\w*)?|"
-    r"there\s+(?:are|is|were)\s+(?:any\s+)?\w+"
+    r"there\s+(?:are|is|were)|missing|absent|below|above|under|over|exceeds?|less|more|empty"
 )
 _POLARITY = {
     k: re.compile(rf"\b(?:{w})\b")
@@ -66,10 +72,11 @@ _POLARITY = {
 _COND_WORD = re.compile(rf"\b(?:{_FOUND_WORDS}|{_GOOD_WORDS}|{_BAD_WORDS})\b")
 # Matched by hand below, not by one regex: "X if COND" with a lazy X and COND would backtrack
 # cubically on a long clause full of "if".
-_PRE = re.compile(r"(?:if|when|once|should|in\s+case)\s+")
+_PRE = re.compile(r"(?P<word>if|when|once|should|in\s+case|unless)\s+")
 _POST = re.compile(r"\s(?:only\s+)?(?:if|when|once)\s+")
 _THEN = re.compile(r"[,\s]*(?:then\s+)?")
 MAX_CLAUSE_CHARS = 2 * MAX_NEED_CHARS
+_COPULA = re.compile(r"\b(?:is|are|was|were|has|have|looks?|seems?|gets?|becomes?)\b")
 # Words of a condition that name no step: "if they pass", "if you find any".
 _NO_SUBJECT = frozenset(
     "they it them all both any anything everything something nothing there you we i one ones"
@@ -94,11 +101,14 @@ _PRONOUN = re.compile(r"\b(?:it|them|this|that|these|those|its|their)\b", re.IGN
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+#_-]*")
 # What a release step says: it is retried once and can be rolled back (see workflow.planner).
 _DEPLOY = re.compile(r"\b(?:deploy\w*|release\w*|ship\w*|publish\w*|launch\w*|rollout)\b", re.I)
+_UNDO = re.compile(r"(?:roll\s*back|revert|undo)(?:\s+(?:it|them|that|everything|the\s+changes?))?")
 _CHECK_VERBS = frozenset(
     "run runs execute test tests check checks verify validate lint scan review audit".split()
 )
-_TEST_VERBS = frozenset(stem(w) for w in "test tests verify check".split())
-MAX_NEEDS = 12
+# What a condition may name that is a check of its own ("the review", "the linter").
+_CHECK_STEMS = frozenset(stem(w) for w in "test review scan audit lint linter check build".split())
+_TEST_VERBS = frozenset(stem(w) for w in "test tests verify check lint linter".split())
+MAX_NEEDS = 30  # a goal longer than this is cut (README); --need is not
 
 
 @dataclass(frozen=True)
@@ -119,6 +129,11 @@ class Need:
         return " ".join(" ".join([own, *self.context]).split())
 
 
+def undoes(text: str) -> bool:
+    """Whether a need only undoes what came before ("roll back", "revert it")."""
+    return bool(_UNDO.fullmatch(" ".join(text.lower().split())))
+
+
 def deploys(text: str) -> bool:
     """Whether a need ships something (deploy, release, publish…)."""
     return bool(_DEPLOY.search(text))
@@ -130,6 +145,7 @@ def clean(text: str) -> str:
     return re.sub(r"\b(?:my|our|your)\b\s*", "", out, flags=re.IGNORECASE).strip()
 
 
+_ARTICLES = frozenset("a an the some another".split())
 _DETERMINERS = frozenset("a an the my our your some this that these those it them all".split())
 
 
@@ -162,6 +178,7 @@ def _split(goal: str) -> list[tuple[str, bool, bool]]:
     out: list[tuple[str, bool, bool]] = []
     text = _CONTROL.sub(" ", _ESCAPES.sub(" ", goal))
     for segment in _SEQ_SPLIT.split(text):
+        segment = _NUMBERING.sub("", segment)
         together = bool(_PARALLEL.search(segment))
         body = _PARALLEL.sub(", ", segment) if together else segment
         first = True
@@ -195,10 +212,14 @@ def _complete_lists(clauses: list[str], joined: list[bool] | None = None) -> lis
         if j > i and _has_verb(out[i]):
             lead = out[i]
             if (prep := list(_PREPOSITION.finditer(lead))) and len(lead.split()) > 3:
-                # The items replace what follows the lead's last preposition.
+                # The items replace what follows the lead's last preposition ("with Next.js,
+                # Stripe and Postgres"); one that opens with an article is a new object of
+                # the verb ("book a flight to paris and a hotel near the louvre").
                 stem_part = lead[: prep[-1].end()]
+                verb = lead.split()[0]
                 for k in range(i + 1, j + 1):
-                    out[k] = stem_part + out[k]
+                    first = out[k].split()[0].lower()
+                    out[k] = f"{verb} {out[k]}" if first in _ARTICLES else stem_part + out[k]
             else:
                 verb = lead.split()[0]
                 last = out[j]
@@ -225,10 +246,12 @@ def _complete_lists(clauses: list[str], joined: list[bool] | None = None) -> lis
         if k + 1 < len(out) and not joined[k + 1]:
             obj = ""  # the clause after this one starts another list
         text = out[k]
-        if len(text.split()) == 1 and _has_verb(text):
+        if _CLAUSE_HEAD.match(text):
+            obj = ""  # "lint and test, and if they fail, notify me": not "lint me"
+        elif len(text.split()) == 1 and _has_verb(text):
             if obj:
                 out[k] = f"{text} {obj}"
-        elif len(text.split()) > 1 and not _CLAUSE_HEAD.match(text):
+        elif len(text.split()) > 1:
             obj = text.split(maxsplit=1)[1]
     return out
 
@@ -285,7 +308,14 @@ def _read(
         prev_together = together
         pgroup = group if together else None
         lowered = text.lower()
-        if branch is not None and (m := _OTHERWISE.match(lowered)):
+        plain_otherwise = bool(re.match(r"(?:otherwise|else|or\s+else)\b", lowered))
+        if (m := _OTHERWISE.match(lowered)) and (
+            branch is not None or (plain_otherwise and _last_step(needs))
+        ):
+            if branch is None:  # "try to deploy, otherwise roll back": the try is the check
+                k = _last_step(needs)
+                needs[k - 1] = replace(needs[k - 1], role="gate", parallel_group=None)
+                branch = "then"
             branch, flipped = ("else" if branch == "then" else "then"), True
             if rest := clean(text[m.end() :]):
                 needs.append(Need(rest, role=branch))
@@ -293,9 +323,10 @@ def _read(
         found = _conditional(text)
         if found is not None:
             cond, act, polarity = found
-            _gate(needs, cond, "found" if polarity == "found" else "passed")
+            existing = _gate(needs, cond, "found" if polarity == "found" else "passed")
             # "if it is broken, roll back": the action runs when the check did not pass.
-            branch, flipped = ("else" if polarity == "bad" else "then"), False
+            bad = polarity == "bad" and existing
+            branch, flipped = ("else" if bad else "then"), False
             if act := clean(act):
                 needs.append(Need(act, role=branch))
             bare = not act
@@ -305,7 +336,7 @@ def _read(
             continue
         if m := _AFTER.match(text):
             text = clean(text[m.end() :])
-        needs.append(Need(text, role=branch or "step", parallel_group=pgroup))
+        needs.append(Need(text, role=branch or "step", parallel_group=None if branch else pgroup))
     needs.extend(before)
     return _resolve_pronouns([_capped(n) for n in needs if n.text])[:MAX_NEEDS]
 
@@ -318,35 +349,57 @@ def _capped(need: Need) -> Need:
 
 
 def _conditional(text: str) -> tuple[str, str, str] | None:
-    """(condition, action, polarity) of "if X, Y" or "Y if X"; None for any other clause."""
+    """(condition, action, polarity) of "if X, Y" or "Y if X"; None for any other clause.
+
+    A condition first ends at a comma, else at the first action verb after its condition word
+    ("if you find any memory leaks fix them"); "unless" turns it around."""
     text = text[:MAX_CLAUSE_CHARS]
     lowered = text.lower()
     if pre := _PRE.match(lowered):
         found = _COND_WORD.search(lowered, pre.end())
-        if found is None:
+        comma = lowered.find(",", pre.end())
+        if found is None or (comma != -1 and comma < found.start()):
             return None
-        cond = lowered[pre.end() : found.end()]
-        act = text[_THEN.match(lowered, found.end()).end() :]  # type: ignore[union-attr]
+        end = comma if comma != -1 else _action_start(lowered, found.end())
+        cond = lowered[pre.end() : end].strip()
+        act = text[_THEN.match(lowered, end).end() :]  # type: ignore[union-attr]
+        unless = pre.group("word") == "unless"
     else:
         # The condition is what follows the first "if" and ends on a condition word.
         post = _POST.search(lowered)
         words = list(_COND_WORD.finditer(lowered, post.end())) if post else []
         if post is None or not words or lowered[words[-1].end() :].strip():
             return None
-        cond, act = lowered[post.end() :], text[: post.start()]
+        cond, act, unless = lowered[post.end() :], text[: post.start()], False
     polarity = next(k for k in ("found", "bad", "good") if _POLARITY[k].search(cond))
+    if unless:
+        polarity = {"good": "bad", "bad": "good"}.get(polarity, polarity)
     return cond, act, polarity
 
 
-def _gate(needs: list[Need], cond: str, check: str) -> None:
+def _action_start(lowered: str, after: int) -> int:
+    """Where the action of a condition without a comma begins: its first verb."""
+    for m in _WORD.finditer(lowered, after):
+        if m.group().lower() in VERBS and not _COND_WORD.fullmatch(m.group()):
+            return m.start()
+    return len(lowered)
+
+
+def _gate(needs: list[Need], cond: str, check: str) -> bool:
     """Make the need the condition tests a gate: the last need the condition names ("if the
     review passes" → the review); for "if they pass", the need just before (every need of its
     run-together group, if it has one); for a test the goal names but no step runs, the last
-    test-like step; else an added check, marked so."""
+    test-like step; for a state of the work ("if the accuracy is good"), the step before; else
+    an added check, marked so. False when that check answers the condition itself (its yes
+    is the condition holding, whatever the condition's wording)."""
     from agentops_lite.search.tokens import STOPWORDS
 
-    plain = _COND_WORD.sub(" ", cond)
-    subject = [w for w in _WORD.findall(plain) if w.lower() not in _NO_SUBJECT]
+    # The subject is what comes before the condition's verb: "the PR" of "the PR is approved",
+    # "it" of "it is below 80%" (which points at the step before).
+    there = re.match(r"there\s+(?:are|is|were)\s+(?:any\s+)?", cond)
+    head = cond[there.end() :] if there else _COPULA.split(cond, maxsplit=1)[0]
+    head = head[: m.start()] if (m := _COND_WORD.search(head)) else head
+    subject = [w for w in _WORD.findall(head) if w.lower() not in _NO_SUBJECT]
     named = {stem(w.lower()) for w in subject if w.lower() not in STOPWORDS}
     steps = [k for k in range(len(needs) - 1, -1, -1) if needs[k].role == "step"]
     if not named and steps:
@@ -356,7 +409,7 @@ def _gate(needs: list[Need], cond: str, check: str) -> None:
         for k in steps if group is not None else steps[:1]:
             if needs[k].parallel_group == group:
                 needs[k] = replace(needs[k], role="gate", check=check)
-        return
+        return True
     naming = [k for k in steps if named & _stems(needs[k].text)]
     # Of the steps that name it, the one that runs it: "when the tests pass" gates on "run the
     # tests", not on a later "debug the failing tests".
@@ -365,15 +418,24 @@ def _gate(needs: list[Need], cond: str, check: str) -> None:
     )
     if target is None and named & _TEST_VERBS:
         target = next((k for k in steps if _stems(needs[k].text) & _TEST_VERBS), None)
+    if target is None and steps and not named & _CHECK_STEMS:
+        target = steps[0]  # "evaluate it, and if the accuracy is good, publish it"
     if target is not None:
         needs[target] = replace(needs[target], role="gate", parallel_group=None, check=check)
-        return
-    phrase = " ".join(subject)
+        return True
     if named & _TEST_VERBS:
-        text = f"run {phrase}"
-    else:
-        text = f"check whether {' '.join(cond.split())}" if phrase else "check the work so far"
-    needs.append(Need(text, role="gate", added=True, check=check))
+        needs.append(Need(f"run {' '.join(subject)}", role="gate", added=True, check=check))
+        return True
+    # Nothing in the goal does the check: an added one that answers the condition itself
+    # ("check whether the build is broken"), so its yes runs the action whatever the wording.
+    text = f"check whether {' '.join(cond.split())}" if subject else "check the work so far"
+    needs.append(Need(text, role="gate", added=True, check="found"))
+    return False
+
+
+def _last_step(needs: list[Need]) -> int:
+    """1 + the index of the last plain step, 0 when there is none."""
+    return next((k + 1 for k in range(len(needs) - 1, -1, -1) if needs[k].role == "step"), 0)
 
 
 def _runs_a_check(text: str) -> bool:
@@ -409,8 +471,17 @@ def _resolve_pronouns(needs: list[Need]) -> list[Need]:
     mostly point back at that, not at the need just before."""
     topic = next((o for n in needs if not _PRONOUN.search(n.text) and (o := _object(n.text))), ())
     out: list[Need] = []
+    gate: Need | None = None
     for i, need in enumerate(needs):
-        if i and _PRONOUN.search(need.text) and topic:
+        if need.role == "gate":
+            gate = need
+        if need.role != "step" and gate is not None and undoes(need.text):
+            # "deploy; if it fails, roll back": undo what the gate did, not any rollback.
+            from agentops_lite.search.tokens import STOPWORDS
+
+            words = [w for w in _WORD.findall(gate.text) if w.lower() not in STOPWORDS]
+            need = replace(need, context=tuple(words[:4]))
+        elif i and _PRONOUN.search(need.text) and topic:
             need = replace(need, context=topic)
         out.append(need)
     return out

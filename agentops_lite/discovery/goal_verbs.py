@@ -21,7 +21,9 @@ VERB_BASES = """add alert analyse analyze annotate announce apply approve archiv
     compose copy correct count delete describe download draw estimate fetch fill find finish get
     give grow hire learn list make manage map move order organize pay pick print read record
     remove rename repair replace reply report resize restore save search sell share sort split
-    start stop study support sync take teach tidy transfer try upload use watch""".split()
+    start stop study support sync take teach tidy transfer try upload use watch roll rerun retry
+    restart redeploy reopen close escalate skip abort halt pause resume warn reject assign page
+    ping do""".split()
 
 
 def forms(verb: str) -> set[str]:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from pydantic import Field
 
 from agentops_lite.discovery.fit import FIT_ORDER, FitLevel, fits
-from agentops_lite.discovery.goal import Need, Role
+from agentops_lite.discovery.goal import Need, Role, undoes
 from agentops_lite.discovery.rank import Hit
 from agentops_lite.errors import NotFoundError, UsageError
 from agentops_lite.models import OutputModel
@@ -114,6 +114,11 @@ def pick_for_needs(
     picks: list[NeedPick] = []
     taken: dict[str, int] = {}  # plugin name -> first need index it serves
     for i, need in enumerate(needs):
+        if need.added and need.check == "found":
+            # A check the goal implies but nothing in it does ("check whether the build is
+            # broken"): Claude answers it; a plugin found for its words would be a guess.
+            picks.append(_instruction_only(need, "a check the goal's condition needs"))
+            continue
         result = discover(catalog, need.query, limit=50 if chosen_ids else 10)
         hits = result.results
         # A need's fit is how much of its own words a plugin matches; the words borrowed for
@@ -123,8 +128,15 @@ def pick_for_needs(
         rated = [(h, lvl, share) for h, (lvl, share) in zip(hits, levels, strict=True)]
         fitting = _by_goal([f for f in rated if f[1] != "weak"], need, needs)
         fitting = _not_only_borrowed(fitting, need, taken)
+        if own:  # of two fitting plugins, the one that matches more of the need's own words
+            fitting.sort(key=lambda f: -FIT_ORDER[f[1]])
         preferred = next((f for f in rated if f[0].plugin_id in chosen_ids), None)
         pick, shared = (preferred, False) if preferred else _choose(fitting, taken)
+        gate = next((p for p in reversed(picks) if p.role == "gate"), None)
+        if pick is None and need.role != "step" and undoes(need.text) and gate and gate.plugin:
+            # "deploy; if it fails, roll back": the plugin that deployed is the one to undo
+            # it with, when no plugin fits "roll back" on its own.
+            pick, shared = (gate.plugin, gate.fit or "partial", gate.coverage or 0.0), True
         if pick is None:  # nothing fits: say so, with the closest (weak) matches
             closest = rated[0] if rated else None
             plugin: Hit | None = None
@@ -196,6 +208,22 @@ def _choose(
             return f, f is not top
     pick = next((f for f in fitting if f[0].plugin.lower() not in taken), top)
     return pick, pick[0].plugin.lower() in taken
+
+
+def _instruction_only(need: Need, reason: str) -> NeedPick:
+    return NeedPick(
+        need=need.text,
+        query=need.query,
+        role=need.role,
+        parallel_group=need.parallel_group,
+        added=need.added,
+        check=need.check if need.role == "gate" else None,
+        plugin=None,
+        fit=None,
+        coverage=None,
+        use=None,
+        reason=reason,
+    )
 
 
 def _own_words(need: Need) -> frozenset[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agentops_lite.discovery.goal import clean, parse_goal
+from agentops_lite.discovery.goal import MAX_NEEDS, clean, parse_goal
 
 
 def _texts(goal: str) -> list[str]:
@@ -290,7 +290,7 @@ def test_before_colon_and_while_also_order_the_needs() -> None:
 )
 def test_hostile_goals_parse_to_at_most_the_cap(goal: str) -> None:
     needs = parse_goal(goal)
-    assert len(needs) <= 12 and all(len(n.text) <= 300 for n in needs)
+    assert len(needs) <= MAX_NEEDS and all(len(n.text) <= 300 for n in needs)
 
 
 def test_needs_given_one_by_one_keep_their_structure_words() -> None:
@@ -327,3 +327,65 @@ def test_a_branch_ends_where_the_goal_says_so() -> None:
     assert [n.role for n in needs] == ["gate", "then", "then"]
     needs = parse_goal("if the tests pass, then deploy")
     assert [(n.text, n.role) for n in needs] == [("run the tests", "gate"), ("deploy", "then")]
+
+
+def test_pasted_lists_are_sequences() -> None:
+    for goal in (
+        "1. write a dockerfile 2. build the image 3. run it locally",
+        "write a dockerfile\nbuild the image\nrun it locally",
+        "- write a dockerfile\n- build the image\n- run it locally",
+        "step 1: write a dockerfile; step 2: build the image; step 3: run it locally",
+    ):
+        assert _texts(goal) == ["write a dockerfile", "build the image", "run it locally"], goal
+    assert _texts("write docs for step 3 of the wizard") == ["write docs for step 3 of the wizard"]
+
+
+@pytest.mark.parametrize(
+    ("goal", "expected"),
+    [
+        (
+            "migrate the database, then verify the data, and if anything is missing restore "
+            "the backup",
+            [("migrate the database", "step"), ("verify the data", "gate"),
+             ("restore the backup", "then")],
+        ),
+        (
+            "check the code coverage; if it is below 80% write more tests",
+            [("check the code coverage", "gate"), ("write more tests", "then")],
+        ),
+        (
+            "profile the app and if you find any memory leaks fix them",
+            [("profile the app", "gate"), ("fix them", "then")],
+        ),
+        (
+            "unless the linter passes, do not merge",
+            [("run the linter", "gate"), ("do not merge", "else")],
+        ),
+        ("try to deploy, otherwise roll back", [("try to deploy", "gate"), ("roll back", "else")]),
+        (
+            "fine-tune an llm, evaluate it, and if the accuracy is good publish it",
+            [("fine-tune an llm", "step"), ("evaluate it", "gate"), ("publish it", "then")],
+        ),
+        (
+            "lint and test in parallel, and if they fail, notify me",
+            [("lint", "gate"), ("test", "gate"), ("notify me", "else")],
+        ),
+        (
+            "book a flight to paris and a hotel near the louvre",
+            [("book a flight to paris", "step"), ("book a hotel near the louvre", "step")],
+        ),
+    ],
+)  # fmt: skip
+def test_conditions_in_general(goal: str, expected: list[tuple[str, str]]) -> None:
+    needs = parse_goal(goal)
+    assert [(n.text, n.role) for n in needs] == expected
+    assert all(n.parallel_group is None for n in needs if n.role in ("then", "else"))
+
+
+def test_a_check_nothing_in_the_goal_does_answers_the_condition_itself() -> None:
+    # Its yes runs the action, whatever the condition's wording: "broken" is no "passed".
+    needs = parse_goal("if the build is broken, notify the team on slack")
+    assert [(n.text, n.role, n.added, n.check) for n in needs] == [
+        ("check whether the build is broken", "gate", True, "found"),
+        ("notify the team on slack", "then", False, "passed"),
+    ]

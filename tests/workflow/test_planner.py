@@ -267,3 +267,30 @@ def test_checks_run_together_gate_what_follows_on_all_of_them(
     assert isinstance(cond, ConditionalNode) and cond.if_ == f"{gate.id}.found"
     # "debug and fix them" is two needs; the one plugin that does both serves them.
     assert [s.plugin for s in cond.then] == ["debug-helper"] * 2  # type: ignore[union-attr]
+
+
+def test_plans_of_numbered_failing_and_parallel_goals_run_as_written(
+    fixture_catalog: list[PluginRecord],
+) -> None:
+    with Catalog.open() as cat:
+        numbered = planner.plan(cat, "1. scan for security issues 2. build the ci pipeline")
+        failing = planner.plan(cat, "deploy to kubernetes; if it fails, roll back")
+        together = planner.plan(
+            cat, "review the code and scan for security at the same time, then deploy"
+        )
+        broken, picks = planner.plan_goal(cat, "if the build is broken, debug it")
+    for wf in (numbered, failing, together, broken):
+        assert check(dump(wf)).ok
+    assert all(s.id[0].isalpha() for s in _steps(numbered))
+    # The branch for a failure runs when the deploy fails: the gate continues into it, and
+    # the plugin that deployed is the one to roll back with.
+    gate, cond = failing.steps
+    assert isinstance(gate, StepNode) and gate.on_failure == "continue" and gate.rollback is None
+    assert isinstance(cond, ConditionalNode) and not cond.then
+    assert [s.plugin for s in cond.else_] == ["k8s-deployer"]  # type: ignore[union-attr]
+    # The step after a parallel block takes every branch's result.
+    block, deploy = together.steps
+    assert isinstance(block, ParallelNode) and isinstance(deploy, StepNode)
+    assert set(deploy.inputs) == {b.id for b in block.branches}  # type: ignore[union-attr]
+    # A check nothing in the goal does is Claude's to answer, with no plugin guessed for it.
+    assert picks[0].added and picks[0].plugin is None and picks[0].check == "found"
