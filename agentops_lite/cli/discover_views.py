@@ -374,6 +374,9 @@ def prime_view(result: PrimeResult) -> None:
             out().print(Text(f"  {i}. ") + untrusted(step, 120))
         install_block([h.install for h in picked])
         return
+    if not result.primary and not any(p.chosen for p in result.stage_picks):
+        out().print(Text("nothing in the catalog fits this goal: no plugin to suggest"))
+        return
     hits_table(result.primary, "primary")
     t = table("stage", "pick", "why")
     for p in result.stage_picks:

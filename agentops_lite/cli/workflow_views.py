@@ -53,7 +53,10 @@ def _step_label(step: StepNode, kind: str = "") -> Text:
         label.append("  ")
         label.append(untrusted(step.plugin, 60))
         if step.marketplace:
-            label.append("@")
+            # A name@marketplace wider than the tree leaves would be folded mid-word: break
+            # it at the @ instead.
+            wide = len(step.plugin) + len(step.marketplace) + 16 > out().width
+            label.append("\n@" if wide else "@")
             label.append(untrusted(step.marketplace, 60))
     use = step.command or step.skill or step.agent
     if use:
@@ -207,7 +210,13 @@ def _needs_stacked(picks: Sequence[NeedPick]) -> None:
             out().print(Text("    nothing fits", style="yellow"))
             continue
         line = Text("    ") + untrusted(f"{p.plugin.plugin}@{p.plugin.marketplace}", 120)
-        line.append(f"  {p.fit or '-'}" + (" (again)" if p.shared else ""), style="dim")
+        fit = f"{p.fit or '-'}" + (" (again)" if p.shared else "")
+        if len(line) + 2 + len(fit) > out().width:  # the fit on its own line, not wrapped
+            out().print(line, soft_wrap=True)
+            line = Text("    ")
+        else:
+            line.append("  ")
+        line.append(fit, style="dim")
         out().print(line, soft_wrap=True)
         if p.use is not None:
             out().print(Text("    use ") + untrusted(p.use.usage, 120), soft_wrap=True)

@@ -189,7 +189,9 @@ def build(goal: str, picks: Sequence[NeedPick], *, name: str | None = None) -> W
         i += 1
     doc = {
         "version": 1,
-        "name": name or _slug(goal) or "planned-workflow",
+        # Named from the needs, not the raw goal: its "at the same time" or a stray escape
+        # sequence's letters would end up in the name.
+        "name": name or _slug(" ".join(p.need for p in picks)) or "planned-workflow",
         "description": f"Planned by agentops-lite for: {goal}"[:2000],
         "inputs": {"goal": {"description": "What the work is for", "default": goal}},
         "steps": nodes,

@@ -92,6 +92,11 @@ def test_prime_offers_nothing_for_an_intent_nothing_matches(
     doc = json.loads(ok(cli("prime", "zzqxqzzq", "--json")))
     assert doc["primary"] == [] and doc["complementary"] == []
     assert [p["chosen"] for p in doc["stage_picks"]] == [None] * len(doc["stage_picks"])
+    # A weak match is no pick either: "helm" is in the catalog, the cake is not.
+    doc = json.loads(ok(cli("prime", "bake a chocolate helm cake", "--json")))
+    assert doc["primary"] == [] and doc["order"] == []
+    out = ok(cli("prime", "bake a chocolate helm cake"))
+    assert "no plugin to suggest" in out and "/plugin install" not in out
 
 
 def test_errors_stay_one_capped_line_however_long_the_input(

@@ -133,6 +133,12 @@ def test_cli_plan_never_splits_a_plugin_or_a_usage(
         whole = s["plugin"] if table else f"{s['plugin']}@{s['marketplace']}"
         assert any(whole in line for line in lines), r.stdout
     assert all(len(line) <= columns for line in lines if "│" in line or "┃" in line), r.stdout
+    # No line the terminal would have to break, but a name longer than the width itself.
+    names = {f"{s['plugin']}@{s['marketplace']}" for s in used}
+    too_long = [line for line in lines if len(line) > columns]
+    assert all(any(n in line and len(n) + 4 >= len(line) for n in names) for line in too_long), (
+        too_long
+    )
     # A table only where every name and usage fits its cell whole; a stacked list otherwise.
     if columns <= 80:
         assert not table, r.stdout
