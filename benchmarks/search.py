@@ -45,8 +45,10 @@ def _templates() -> list[Any]:
 
 def build(db_file: Path, n_plugins: int, seed: int = 7) -> float:
     """Write a synthetic catalog of `n_plugins`; returns the seconds spent storing+indexing."""
+    from agentops_lite.catalog import db
     from agentops_lite.catalog.store import Catalog
     from agentops_lite.models import MarketplaceManifest, PluginSource, RepoMetrics
+    from agentops_lite.refresh.remote import GROUP_HOLD
     from agentops_lite.search.index import index_marketplace
     from agentops_lite.sources.base import LoadResult, SourceSpec
 
@@ -59,6 +61,8 @@ def build(db_file: Path, n_plugins: int, seed: int = 7) -> float:
     for leftover in tmp.parent.glob(tmp.name + "*"):
         leftover.unlink()
     cat = Catalog.open(tmp)
+    # Stored as a refresh stores them: grouped transactions, committed every GROUP_HOLD seconds.
+    group = db.GroupCommit(cat.conn, hold=GROUP_HOLD)
     spent = 0.0
     try:
         for m in range(0, n_plugins, PER_MARKETPLACE):
@@ -96,8 +100,12 @@ def build(db_file: Path, n_plugins: int, seed: int = 7) -> float:
             )
             record = cat.add_marketplace(SourceSpec(kind="github", location=repo))
             t0 = time.perf_counter()
+            group.join()
             cat.store_load(record.id, result, index=index_marketplace)
             spent += time.perf_counter() - t0
+        t0 = time.perf_counter()
+        group.commit()
+        spent += time.perf_counter() - t0
         cat.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         cat.close()

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from agentops_lite.catalog.http_cache import HttpCache
 
 # Seconds a refresh keeps one write transaction open (other writers wait at most about this).
-GROUP_HOLD = 2.0
+GROUP_HOLD = 5.0
 
 
 def _http_cache(catalog: Catalog) -> HttpCache | None:
@@ -107,8 +107,10 @@ def refresh_remote(
         if commit_failed:
             raise commit_failed[0]
 
-    # Sources never loaded will need their listings encoded: the model loads meanwhile.
-    warming = warm_in_background() if force else None
+    # Sources never tried before will need their listings encoded: the model loads meanwhile.
+    # (One that failed before likely fails again: it starts no load nobody may need.)
+    fresh = any(r.refreshed_at is None and r.status == "new" for r in records)
+    warming = warm_in_background() if fresh else None
     try:
         with group:
             asyncio.run(run())
