@@ -113,6 +113,8 @@ class GroupCommit:
         if self._since is not None and time.monotonic() - self._since >= self.hold:
             self.commit()
         if self._since is None:
+            if self.conn.in_transaction:
+                return  # the caller's own transaction: the writes join it, the caller commits
             begin(self.conn)
             self._since = time.monotonic()
 
