@@ -18,6 +18,10 @@ index included), then refreshed again (nothing changed: all 304). Reported per r
 `--scale 100,1000` adds runs at those sizes (corpus copies under new names; `--scale-latency`,
 0 ms by default), to show the per-marketplace cost of a no-change refresh.
 
+`--baseline DIR` (a checkout of the code to compare with, e.g. `git archive` of an older commit)
+pairs every run with one of that code (PYTHONPATH=DIR, same interpreter and packages), taking
+turns, `--rounds` times; figures are the medians of each side.
+
     .venv/bin/python benchmarks/refresh_cli.py [--marketplaces 12] [--latency 100,0] [--json]
 """
 
@@ -109,7 +113,9 @@ def _figures(
     }
 
 
-def run(copies: int, latency: float, *, first: bool = True, runs: int = 1) -> dict[str, Any]:
+def run(
+    copies: int, latency: float, *, first: bool = True, runs: int = 1, code: str | None = None
+) -> dict[str, Any]:
     parent, child = mp.Pipe()
     proc = mp.get_context("fork").Process(target=_serve, args=(child, copies, latency))
     proc.start()
@@ -127,6 +133,9 @@ def run(copies: int, latency: float, *, first: bool = True, runs: int = 1) -> di
                 "NO_COLOR": "1",
             }
             env.pop("AGENTOPS_OFFLINE", None)
+            env.pop("PYTHONPATH", None)
+            if code is not None:
+                env["PYTHONPATH"] = code  # the baseline's package shadows the installed one
             env.pop("PYTHONDONTWRITEBYTECODE", None)  # an install has its bytecode
             Path(f"{tmp}/claude").mkdir()
             _catalog(Path(f"{tmp}/home"), names)
@@ -152,6 +161,19 @@ def run(copies: int, latency: float, *, first: bool = True, runs: int = 1) -> di
         proc.join(10)
 
 
+def _median_of(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each figure's median over the rounds (numbers only; the rest from the first round)."""
+    out: dict[str, Any] = {}
+    for key, value in rounds[0].items():
+        if isinstance(value, dict):
+            out[key] = _median_of([r[key] for r in rounds])
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            out[key] = round(statistics.median(r[key] for r in rounds), 3)
+        else:
+            out[key] = value
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--marketplaces", type=int, default=12)
@@ -159,21 +181,34 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3, help="second refreshes per size (median)")
     ap.add_argument("--scale", default="", help="sizes for second-refresh runs, e.g. 100,1000")
     ap.add_argument("--scale-latency", type=int, default=0, help="milliseconds, scale runs")
+    ap.add_argument("--baseline", metavar="DIR", help="code to pair each run with")
+    ap.add_argument("--rounds", type=int, default=1, help="paired rounds (medians)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     if not CORPUS.is_dir():
         sys.exit(f"corpus not found at {CORPUS}")
-    results = [
-        run(args.marketplaces, int(ms) / 1000, runs=args.runs) for ms in args.latency.split(",")
-    ]
-    sizes = [int(n) for n in filter(None, args.scale.split(","))]
-    results += [run(n, args.scale_latency / 1000, runs=args.runs) for n in sizes]
+    cases = [(args.marketplaces, int(ms) / 1000) for ms in args.latency.split(",")]
+    cases += [(int(n), args.scale_latency / 1000) for n in filter(None, args.scale.split(","))]
+    sides: list[str | None] = [None] if args.baseline is None else [args.baseline, None]
+    results = []
+    for copies, latency in cases:
+        by_side: dict[str | None, list[dict[str, Any]]] = {code: [] for code in sides}
+        for _ in range(args.rounds):
+            for code in sides:  # taking turns, so both sides see the same machine load
+                by_side[code].append(run(copies, latency, runs=args.runs, code=code))
+        for code, rounds in by_side.items():
+            out = _median_of(rounds)
+            out["code"] = "this checkout" if code is None else f"baseline {code}"
+            results.append(out)
     if args.json:
         print(json.dumps(results, indent=2))
         return
     for r in results:
         head = (
             f"{r['marketplaces']} marketplaces, {r['latency_ms']} ms, start-up {r['startup_s']} s"
+            f" ({r['code']}"
+            + (f", median of {args.rounds} rounds" if args.rounds > 1 else "")
+            + ")"
         )
         print(head)
         for kind in ("first", "second"):

@@ -1,6 +1,10 @@
 """Search speed: a synthetic 50,000-plugin catalog built from corpus vocabulary.
 
 Usage: .venv/bin/python benchmarks/search.py [--plugins 50000] [--runs 15] [--json]
+       .venv/bin/python benchmarks/search.py --build-sizes 5000,50000
+
+`--build-sizes` only builds synthetic catalogs of those sizes, each in a fresh process, and
+reports the store+index cost per plugin and the process's peak RSS (the index build's scaling).
 
 Reports in-process `discover` latency (p50, p95) over the dev queries, the warm
 `agentops-lite discover ... --json` wall time as a ratio to `python -c pass` measured in the same
@@ -45,8 +49,10 @@ def _templates() -> list[Any]:
 
 def build(db_file: Path, n_plugins: int, seed: int = 7) -> float:
     """Write a synthetic catalog of `n_plugins`; returns the seconds spent storing+indexing."""
+    from agentops_lite.catalog import db
     from agentops_lite.catalog.store import Catalog
     from agentops_lite.models import MarketplaceManifest, PluginSource, RepoMetrics
+    from agentops_lite.refresh.remote import GROUP_HOLD
     from agentops_lite.search.index import index_marketplace
     from agentops_lite.sources.base import LoadResult, SourceSpec
 
@@ -59,6 +65,8 @@ def build(db_file: Path, n_plugins: int, seed: int = 7) -> float:
     for leftover in tmp.parent.glob(tmp.name + "*"):
         leftover.unlink()
     cat = Catalog.open(tmp)
+    # Stored as a refresh stores them: grouped transactions, committed every GROUP_HOLD seconds.
+    group = db.GroupCommit(cat.conn, hold=GROUP_HOLD)
     spent = 0.0
     try:
         for m in range(0, n_plugins, PER_MARKETPLACE):
@@ -96,8 +104,12 @@ def build(db_file: Path, n_plugins: int, seed: int = 7) -> float:
             )
             record = cat.add_marketplace(SourceSpec(kind="github", location=repo))
             t0 = time.perf_counter()
+            group.join()
             cat.store_load(record.id, result, index=index_marketplace)
             spent += time.perf_counter() - t0
+        t0 = time.perf_counter()
+        group.commit()
+        spent += time.perf_counter() - t0
         cat.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         cat.close()
@@ -189,13 +201,68 @@ def cli_ratio(db_file: Path, runs: int) -> dict[str, float]:
     }
 
 
+def build_sizes(sizes: list[int]) -> list[dict[str, Any]]:
+    """Build each size in a child process (its own peak RSS); the per-plugin cost of each."""
+    out = []
+    cache_db()  # the templates' catalog, built once here, not in the timed children
+    for n in sizes:
+        done = subprocess.run(
+            [sys.executable, __file__, "--build-one", str(n)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        out.append(json.loads(done.stdout))
+    return out
+
+
+def _build_one(n: int) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        cpu = time.process_time()
+        spent = build(Path(tmp) / "synthetic.db", n)
+        cpu = time.process_time() - cpu
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        json.dumps(
+            {
+                "plugins": n,
+                "build_s": round(spent, 2),
+                "ms_per_plugin": round(spent / n * 1000, 3),
+                "cpu_ms_per_plugin": round(cpu / n * 1000, 3),  # generating the entries too
+                "peak_rss_mb": round(rss),
+            }
+        )
+    )
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--plugins", type=int, default=50_000)
+    ap.add_argument("--build-sizes", default="", help="only build these sizes, e.g. 5000,50000")
+    ap.add_argument("--build-one", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--runs", type=int, default=15)
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--rebuild", action="store_true", help="rebuild the cached synthetic catalog")
     a = ap.parse_args()
+    if a.build_one:
+        _build_one(a.build_one)
+        return 0
+    if a.build_sizes:
+        rows = build_sizes([int(n) for n in a.build_sizes.split(",")])
+        if a.json:
+            print(json.dumps(rows, indent=1))
+            return 0
+        base = rows[0]["ms_per_plugin"]
+        for r in rows:
+            print(
+                f"{r['plugins']:>7} plugins: stored+indexed in {r['build_s']} s, "
+                f"{r['ms_per_plugin']} ms per plugin ({r['ms_per_plugin'] / base:.2f}x the "
+                f"first size), process CPU {r['cpu_ms_per_plugin']} ms per plugin, "
+                f"peak RSS {r['peak_rss_mb']} MB"
+            )
+        return 0
     db_file = HERE / ".cache" / f"synthetic-{a.plugins}.db"
     build_s = None
     reindex_s = None

@@ -25,9 +25,10 @@ JsonOpt = Annotated[
 @contextmanager
 def progress_bar(label: str, enabled: bool) -> Iterator[Callable[[int, int, str], None]]:
     """A rich progress bar on stderr when it is a terminal; yields a callback(done, total, item)."""
-    from agentops_lite.cli.render import err
+    if enabled:
+        from agentops_lite.cli.render import err
 
-    console = err()
+        console = err()  # builds a rich console: not for `--json`, which never draws one
     if not enabled or not console.is_terminal:
         yield lambda done, total, item: None
         return

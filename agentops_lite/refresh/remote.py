@@ -7,11 +7,15 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
+from agentops_lite.catalog import db
 from agentops_lite.catalog.store import Catalog
 from agentops_lite.models import MarketplaceRecord, RefreshOutcome
 
 if TYPE_CHECKING:
     from agentops_lite.catalog.http_cache import HttpCache
+
+# Seconds a refresh keeps one write transaction open (other writers wait at most about this).
+GROUP_HOLD = 5.0
 
 
 def _http_cache(catalog: Catalog) -> HttpCache | None:
@@ -36,7 +40,8 @@ def refresh_remote(
 ) -> tuple[list[RefreshOutcome], datetime | None]:
     """Fetch every remote marketplace concurrently; one failure never stops the others.
 
-    Each result is stored as it arrives (one transaction per marketplace). `deadline` (a
+    Each result is stored as it arrives, as a savepoint of a transaction committed at least
+    every GROUP_HOLD seconds (and at the end, also when the refresh fails). `deadline` (a
     `time.monotonic()` value): sources not loaded by then fail as timed out, their stored data
     kept. Returns the outcomes in `records` order and, when GitHub rate-limited us, when asking
     again makes sense.
@@ -45,6 +50,7 @@ def refresh_remote(
 
     from agentops_lite.errors import RateLimited, SourceError
     from agentops_lite.refresh.store import store_result
+    from agentops_lite.search.semantic import warm_in_background
     from agentops_lite.sources.base import LoadResult, SourceSpec
     from agentops_lite.sources.fetch import fetch_many
     from agentops_lite.sources.github_token import discover_token
@@ -56,25 +62,60 @@ def refresh_remote(
     outcomes: dict[int, RefreshOutcome] = {}
     reset_at: list[float] = []
 
+    # The results are stored in few transactions (see GroupCommit); a source's HTTP cache
+    # entries are written after its result, in the same transaction or a later one, so they
+    # never outlive data that was not stored.
+    group = db.GroupCommit(catalog.conn, hold=GROUP_HOLD)
+    commit_failed: list[Exception] = []
+
     def on_result(index: int, spec: SourceSpec, result: LoadResult | SourceError) -> None:
         if isinstance(result, RateLimited) and result.reset_at is not None:
             reset_at.append(result.reset_at)
-        outcomes[index] = store_result(catalog, records[index], result)
+        if commit_failed:
+            raise commit_failed[0]  # the catalog is failing: as when a store finds it so
+        group.join()
+        outcomes[index] = store_result(catalog, records[index], result, group)
         if progress:
             progress(done + len(outcomes), total, records[index].key)
 
+    async def commit_when_due() -> None:
+        # While the crawl waits on the network, a group past its time is committed anyway.
+        while True:
+            await asyncio.sleep(GROUP_HOLD / 4)
+            if group.due():
+                try:
+                    group.commit()
+                except Exception as exc:  # noqa: BLE001 - raised on the refresh's own path
+                    commit_failed.append(exc)
+                    return
+
     async def run() -> None:
         config = NetConfig.from_env(concurrency=concurrency)
-        async with HttpClient(config, token=discover_token(), cache=_http_cache(catalog)) as c:
-            await fetch_many(
-                specs,
-                client=c,
-                progress_cb=on_result,
-                force=force,
-                collect=False,
-                deadline=deadline,
-            )
+        committer = asyncio.create_task(commit_when_due())
+        try:
+            async with HttpClient(config, token=discover_token(), cache=_http_cache(catalog)) as c:
+                await fetch_many(
+                    specs,
+                    client=c,
+                    progress_cb=on_result,
+                    force=force,
+                    collect=False,
+                    deadline=deadline,
+                )
+        finally:
+            committer.cancel()
+        if commit_failed:
+            raise commit_failed[0]
 
-    asyncio.run(run())
+    # Sources never tried before will need their listings encoded: the model loads meanwhile.
+    # (One that failed before likely fails again: it starts no load nobody may need.)
+    fresh = any(r.refreshed_at is None and r.status == "new" for r in records)
+    warming = warm_in_background() if fresh else None
+    try:
+        with group:
+            asyncio.run(run())
+    finally:
+        if warming is not None:
+            warming.join()
     until = datetime.fromtimestamp(max(reset_at), tz=timezone.utc) if reset_at else None
     return [outcomes[i] for i in range(len(records))], until

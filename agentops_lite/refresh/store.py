@@ -7,13 +7,13 @@ from typing import Literal
 
 from agentops_lite.catalog import db
 from agentops_lite.catalog.meta import REINDEX_KEY
-from agentops_lite.catalog.store import Catalog, now
+from agentops_lite.catalog.store import Catalog, Indexer, now
 from agentops_lite.catalog.surface import record_surfaces
 from agentops_lite.errors import AgentOpsError, NotFoundError, SourceError
 from agentops_lite.models import MarketplaceManifest, MarketplaceRecord, Problem, RefreshOutcome
 from agentops_lite.parse.safejson import UNREADABLE_CODES
 from agentops_lite.search.index import index_all, index_marketplace
-from agentops_lite.search.semantic import index_vectors
+from agentops_lite.search.semantic import drop_orphan_vectors, index_vectors
 from agentops_lite.sources.base import LoadResult
 
 
@@ -44,17 +44,26 @@ def unreadable(manifest: MarketplaceManifest) -> Problem | None:
     return next((p for p in manifest.problems if p.code in UNREADABLE), None)
 
 
-def index_listings(conn: sqlite3.Connection, marketplace_id: int) -> None:
+def index_listings(
+    conn: sqlite3.Connection, marketplace_id: int, *, drop_orphans: bool = True
+) -> None:
     """The index of one stored marketplace: BM25F postings, then the listings' vectors (encoded
-    only with the `[semantic]` extra; without it the step only drops vectors of removed rows)."""
+    only with the `[semantic]` extra; without it the step only drops vectors of removed rows,
+    unless `drop_orphans` is False: see `index_vectors`)."""
     index_marketplace(conn, marketplace_id)
-    index_vectors(conn, marketplace_id)
+    index_vectors(conn, marketplace_id, drop_orphans=drop_orphans)
 
 
 def store_result(
-    catalog: Catalog, record: MarketplaceRecord, result: LoadResult | AgentOpsError
+    catalog: Catalog,
+    record: MarketplaceRecord,
+    result: LoadResult | AgentOpsError,
+    group: db.GroupCommit | None = None,
 ) -> RefreshOutcome:
-    """Store one load result (or failure) and say what happened."""
+    """Store one load result (or failure) and say what happened.
+
+    With `group` (its transaction open), the writes join it, each store a savepoint of its own,
+    and steps that read whole tables run once, before the group commits."""
     if not isinstance(result, AgentOpsError) and (fatal := unreadable(result.manifest)):
         result = SourceError(f"unreadable manifest: {fatal.message}")
     if isinstance(result, AgentOpsError):
@@ -63,8 +72,12 @@ def store_result(
     if result.not_modified:
         catalog.mark_unchanged(record.id, result.repo_metrics)
         return outcome_of(record, "unchanged")
+    index: Indexer = index_and_record
+    if group is not None:
+        group.before_commit(drop_orphan_vectors)
+        index = _index_and_record_in_group
     try:
-        return outcome_of(catalog.store_load(record.id, result, index=index_and_record), "ok")
+        return outcome_of(catalog.store_load(record.id, result, index=index), "ok")
     except NotFoundError:
         # Another process removed it meanwhile: that one outcome fails, the refresh goes on.
         return outcome_of(record, "error", "removed from the catalog during the refresh")
@@ -77,11 +90,17 @@ def store_result(
         return outcome_of(record, "error", message)
 
 
-def index_and_record(conn: sqlite3.Connection, marketplace_id: int) -> None:
+def index_and_record(
+    conn: sqlite3.Connection, marketplace_id: int, *, drop_orphans: bool = True
+) -> None:
     """Index the stored plugins and add their changed surfaces to the drift history, in the
     store's own transaction."""
-    index_listings(conn, marketplace_id)
+    index_listings(conn, marketplace_id, drop_orphans=drop_orphans)
     record_surfaces(conn, marketplace_id, now())
+
+
+def _index_and_record_in_group(conn: sqlite3.Connection, marketplace_id: int) -> None:
+    index_and_record(conn, marketplace_id, drop_orphans=False)
 
 
 def reindex_if_marked(catalog: Catalog) -> bool:

@@ -15,6 +15,7 @@ import importlib.util
 import json
 import math
 import struct
+import threading
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
@@ -95,20 +96,31 @@ class Model:
         self._tokenizer: Any = None
         self._table: Any = None
         self._bpe: _Bpe | None = None
+        # The bulk encoder may be loaded on a thread while a refresh crawls (see `load`).
+        self._lock = threading.Lock()
+
+    def load(self) -> None:
+        """Load what `encode` needs (numpy, the tokenizer, the whole table), once; safe to call
+        from another thread."""
+        with self._lock:
+            if self._tokenizer is not None:
+                return
+            import numpy  # noqa: F401 - imported here so a warming thread pays for it
+            from safetensors import safe_open
+            from tokenizers import Tokenizer
+
+            tokenizer = Tokenizer.from_file(str(self.folder / TOKENIZER))
+            tokenizer.no_padding()
+            tokenizer.no_truncation()
+            with safe_open(str(self.folder / WEIGHTS), framework="np") as fh:
+                self._table = fh.get_tensor(_TENSOR)
+            self._tokenizer = tokenizer
 
     def encode(self, texts: Sequence[str]) -> Matrix:
         """Unit vectors (float32, one row a text): the mean of the text's token vectors."""
         import numpy as np
 
-        if self._tokenizer is None:
-            from safetensors import safe_open
-            from tokenizers import Tokenizer
-
-            self._tokenizer = Tokenizer.from_file(str(self.folder / TOKENIZER))
-            self._tokenizer.no_padding()
-            self._tokenizer.no_truncation()
-            with safe_open(str(self.folder / WEIGHTS), framework="np") as fh:
-                self._table = fh.get_tensor(_TENSOR)
+        self.load()
         out = np.zeros((len(texts), DIM), dtype=np.float32)
         last = self._table.shape[0] - 1
         for start in range(0, len(texts), _ENCODE_BATCH):

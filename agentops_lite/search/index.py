@@ -93,14 +93,16 @@ def bundle_factor(components: int, description: str | None) -> float:
 def term_weights(fields: dict[str, list[str]], scale: float = 1.0) -> dict[str, float]:
     """Saturated BM25F weight (0..K1+1) of every term of a document, times `scale`."""
     acc: dict[str, float] = {}
+    get = acc.get
     for field, toks in fields.items():
         if not toks:
             continue
         weight, avg, b = FIELDS[field]
         norm = 1 - b + b * len(toks) / avg
-        for term, tf in Counter(toks).items():
-            acc[term] = acc.get(term, 0.0) + weight * tf / norm
-    return {t: round(scale * w * (K1 + 1) / (K1 + w), 4) for t, w in acc.items()}
+        for term, tf in (Counter(toks) if len(toks) > 1 else {toks[0]: 1}).items():
+            acc[term] = get(term, 0.0) + weight * tf / norm
+    k1, k2 = K1, K1 + 1
+    return {t: round(scale * w * k2 / (k1 + w), 4) for t, w in acc.items()}
 
 
 # -- storing -----------------------------------------------------------------------------------

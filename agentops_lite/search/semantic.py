@@ -13,6 +13,7 @@ import json
 import operator
 import re
 import sqlite3
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -87,6 +88,28 @@ _ROWS = "SELECT id, name, description, category, keywords_json, tags_json, compo
 
 
 # -- storing -----------------------------------------------------------------------------------
+def warm_in_background() -> threading.Thread | None:
+    """Start loading the model for `index_vectors` on a thread; None without the extra.
+
+    Loading (numpy, the tokenizer, the table) is a third of a second of CPU that a refresh
+    otherwise spends in its first store, with sockets unread; begun when the crawl starts, it
+    fills the crawl's network waits instead. Join the thread before the process exits. A failed
+    load is left for `encode` to meet again (and report) on the storing thread."""
+    model = load_model()
+    if model is None:
+        return None
+
+    def run() -> None:
+        try:
+            model.load()
+        except Exception:  # noqa: BLE001 - the store that needs it raises it again, reported
+            pass
+
+    thread = threading.Thread(target=run, name="agentops-model-load", daemon=True)
+    thread.start()
+    return thread
+
+
 def _chunks(items: Sequence[str], size: int = 500) -> Iterable[Sequence[str]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
@@ -122,16 +145,28 @@ def _store(conn: sqlite3.Connection, rows: list[tuple[Any, ...]], model: Model |
     return len(fresh) if model is not None else 0
 
 
-def index_vectors(conn: sqlite3.Connection, marketplace_id: int) -> int:
+def index_vectors(
+    conn: sqlite3.Connection, marketplace_id: int, *, drop_orphans: bool = True
+) -> int:
     """The vector step of indexing one marketplace, inside the caller's transaction.
 
     Runs with or without the extra: the stored rows of removed listings go either way (their
     ids may be reused by new listings), and unchanged listings keep their vectors. Returns how
-    many listings were encoded."""
+    many listings were encoded. `drop_orphans=False` leaves the removed listings' rows to one
+    `drop_orphan_vectors` before the transaction commits: that step reads the whole table, so
+    a refresh storing many marketplaces in one transaction does it once, not once each. (Until
+    then an orphan's vector may be found again by its text hash: the same text, the same bytes.)
+    """
     rows = conn.execute(_ROWS + "FROM plugins WHERE marketplace_id = ?", (marketplace_id,))
     encoded = _store(conn, rows.fetchall(), load_model())
-    conn.execute("DELETE FROM listing_vectors WHERE plugin_id NOT IN (SELECT id FROM plugins)")
+    if drop_orphans:
+        drop_orphan_vectors(conn)
     return encoded
+
+
+def drop_orphan_vectors(conn: sqlite3.Connection) -> None:
+    """Delete the vectors of listings no longer stored."""
+    conn.execute("DELETE FROM listing_vectors WHERE plugin_id NOT IN (SELECT id FROM plugins)")
 
 
 def fill_missing(conn: sqlite3.Connection, model: Model) -> int:

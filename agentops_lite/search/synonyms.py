@@ -354,13 +354,23 @@ def phrases() -> frozenset[tuple[str, ...]]:
     return frozenset(k for k in vocabulary() if len(k) > 1)
 
 
+@lru_cache(maxsize=1)
+def _phrase_heads() -> frozenset[str]:
+    return frozenset(k[0] for k in phrases())
+
+
 def join_phrases(toks: list[str]) -> list[str]:
     """The joined terms of every vocabulary phrase occurring in `toks` (stemmed)."""
+    heads = _phrase_heads()
+    # Only positions holding a phrase's first word can start one: the index calls this on
+    # thousands of tokens per plugin, nearly all of which start none.
+    starts = [i for i, t in enumerate(toks) if t in heads]
+    if not starts:
+        return []
     known = phrases()
     out: list[str] = []
     for n in (2, 3):
-        for i in range(len(toks) - n + 1):
-            gram = tuple(toks[i : i + n])
-            if gram in known:
-                out.append("".join(gram))
+        last = len(toks) - n
+        grams = (tuple(toks[i : i + n]) for i in starts if i <= last)
+        out.extend("".join(gram) for gram in grams if gram in known)
     return out

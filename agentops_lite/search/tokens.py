@@ -101,4 +101,4 @@ def terms(text: str) -> list[str]:
 # are worth caching too; callers get a fresh list each time.
 @lru_cache(maxsize=1 << 14)
 def _terms(text: str) -> tuple[str, ...]:
-    return tuple(stem(t) for t in raw_tokens(text) if t not in STOPWORDS)
+    return tuple([stem(t) for t in raw_tokens(text) if t not in STOPWORDS])

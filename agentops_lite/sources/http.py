@@ -7,17 +7,23 @@ import asyncio
 import email.utils
 import random
 import socket
+import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 
-import httpx
-
 from agentops_lite import __version__, settings
 from agentops_lite.errors import NetworkError, RateLimited
 from agentops_lite.sources.github_token import TOKEN_HINT, Secret
+
+# httpx's package import also imports its command-line client (click, rich, pygments) whenever
+# those happen to be installed, which is most of the import's cost; we never run that client, and
+# httpx defines a stub when the import fails. Only an unloaded module is stubbed out.
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+
+import httpx  # noqa: E402
 
 GITHUB_JSON = "application/vnd.github+json"
 GITHUB_RAW = "application/vnd.github.raw+json"
