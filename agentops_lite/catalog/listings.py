@@ -9,10 +9,15 @@ from datetime import timezone
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from agentops_lite.models import PluginRecord
+    from typing import TypeVar
+
+    from agentops_lite.catalog.stored import ListingLike
+
+    # fold keeps the listings' own type (pydantic records or `stored.Listing` views).
+    L = TypeVar("L", bound=ListingLike)
 
 
-def preference(r: PluginRecord) -> tuple[bool, bool, float, int]:
+def preference(r: ListingLike) -> tuple[bool, bool, float, int]:
     """Sort key among the listings of one plugin: the one you installed, then a sound one, then
     the freshest, then the most starred (a stale copy in someone else's marketplace comes last)."""
     pushed = r.pushed_at
@@ -29,7 +34,7 @@ def _norm_desc(text: str | None) -> str:
     return re.sub(r"[^a-z0-9]+", " ", (text or "").lower()).strip()[:120]
 
 
-def fold(records: Sequence[PluginRecord]) -> list[list[PluginRecord]]:
+def fold(records: Sequence[L]) -> list[list[L]]:
     """Group listings of the same plugin: same name and (source, marketplace name or blurb).
 
     Input order is kept (best first); different names stay apart even on one source (aliases)."""
@@ -52,7 +57,7 @@ def fold(records: Sequence[PluginRecord]) -> list[list[PluginRecord]]:
                 parent[find(i)] = find(owner[key])
             else:
                 owner[key] = i
-    groups: dict[int, list[PluginRecord]] = {}
+    groups: dict[int, list[L]] = {}
     for i, r in enumerate(records):
         groups.setdefault(find(i), []).append(r)
     return list(groups.values())  # dicts keep insertion order: the best member's position

@@ -7,20 +7,23 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from agentops_lite.catalog import db
-from agentops_lite.catalog.rows import dump_raw, plugin_row
 from agentops_lite.errors import NotFoundError, UsageError
-from agentops_lite.models import (
-    MarketplaceRecord,
-    Origin,
-    PluginRecord,
-    RefreshReport,
-    RepoMetrics,
-)
-from agentops_lite.parse.names import is_valid_id
-from agentops_lite.sources.base import LoadResult, SourceSpec, SpecKind
+
+if TYPE_CHECKING:
+    from agentops_lite.models import (
+        MarketplaceRecord,
+        Origin,
+        PluginRecord,
+        RefreshReport,
+        RepoMetrics,
+    )
+    from agentops_lite.sources.base import LoadResult, SourceSpec, SpecKind
+
+# The models, the row shaping and the source types are imported where they are used: a warm
+# `discover` opens the catalog and reads a few counts, and must not load pydantic for that.
 
 # Builds the search index of one stored marketplace: (connection, marketplace id).
 Indexer = Callable[[sqlite3.Connection, int], None]
@@ -56,6 +59,8 @@ _MKT_COLUMNS = (
 
 
 def _marketplace(row: tuple[Any, ...]) -> MarketplaceRecord:
+    from agentops_lite.models import MarketplaceRecord
+
     return MarketplaceRecord(
         id=row[0],
         key=row[1],
@@ -208,7 +213,9 @@ class Catalog:
         row = self.conn.execute(
             "SELECT ref FROM marketplaces WHERE id = ?", (record.id,)
         ).fetchone()
-        kind = cast(SpecKind, record.source_kind)
+        from agentops_lite.sources.base import SourceSpec
+
+        kind = cast("SpecKind", record.source_kind)
         return SourceSpec(kind=kind, location=record.source, ref=row[0] if row else None)
 
     # -- storing a load ---------------------------------------------------------------------
@@ -236,6 +243,9 @@ class Catalog:
         return _marketplace(row)
 
     def _store(self, mid: int, result: LoadResult) -> None:
+        from agentops_lite.catalog.rows import dump_raw, plugin_row
+        from agentops_lite.parse.names import is_valid_id
+
         c = self.conn
         row = c.execute(
             "SELECT source, repo, key, origin, key_pinned FROM marketplaces WHERE id = ?", (mid,)

@@ -2,51 +2,37 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
-
-from pydantic import Field
-
-from agentops_lite.models import OutputModel
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     import sqlite3
 
-    from agentops_lite.models import PluginEntry, PluginRecord
+    from agentops_lite.catalog.stored import EntryLike, ListingLike
+    from agentops_lite.discovery.install_lines import InstallOption, InstallRecipe
 
 STALE_DAYS = 365
 
 
-class InstallRecipe(OutputModel):
-    """How to install one listing: the same lines in every view, the commands and the skill."""
+class Recipe(NamedTuple):
+    """`install_lines.InstallRecipe`'s fields (plain: the warm discover path builds these)."""
 
-    marketplace_add: str = Field(
-        description="`/plugin marketplace add SOURCE`: adds the marketplace this listing is from"
-    )
-    command: str = Field(
-        description="`/plugin install PLUGIN@NAME`: works once that marketplace is added"
-    )
-    one_step: str = Field(
-        description="`claude plugin install PLUGIN --marketplace SOURCE` (a shell command): adds "
-        "the marketplace if needed and installs from it; unambiguous even when the name is shared"
-    )
-    name_shared_with: list[str] = Field(
-        default_factory=list,
-        description="Sources of other catalog marketplaces declaring the same name: after adding "
-        "one of them, `command` would install from it, so use `one_step`",
-    )
+    marketplace_add: str
+    command: str
+    one_step: str
+    name_shared_with: list[str]
 
 
-class InstallOption(OutputModel):
-    marketplace: str = Field(description="Catalog key of the marketplace")
-    marketplace_name: str | None = Field(description="Name the marketplace declares")
-    install: InstallRecipe
+class Option(NamedTuple):
+    """`install_lines.InstallOption`'s fields."""
+
+    marketplace: str
+    marketplace_name: str | None
+    install: Recipe
     installed: bool
 
 
-@dataclass(frozen=True)
-class MarketSources:
+class MarketSources(NamedTuple):
     """Each catalog marketplace's `marketplace add` source, and which declare the same name."""
 
     source: dict[str, str]  # catalog key -> owner/repo for GitHub, else what the user added
@@ -63,27 +49,38 @@ class MarketSources:
             by_name.setdefault((name or key).lower(), []).append(key)
         return cls(source, by_name)
 
-    def recipe(self, r: PluginRecord) -> InstallRecipe:
+    def plain_recipe(self, r: ListingLike) -> Recipe:
         where = self.source.get(r.marketplace_key, r.marketplace_source)
         declared = (r.marketplace_name or r.marketplace_key).lower()
         others = [k for k in self.by_name.get(declared, []) if k != r.marketplace_key]
-        return InstallRecipe(
+        return Recipe(
             marketplace_add=f"/plugin marketplace add {where}",
             command=f"/plugin install {r.install_name}",
             one_step=f"claude plugin install {r.name} --marketplace {where}",
             name_shared_with=sorted({self.source.get(k, k) for k in others}),
         )
 
-    def option(self, r: PluginRecord) -> InstallOption:
-        return InstallOption(
+    def plain_option(self, r: ListingLike) -> Option:
+        return Option(
             marketplace=r.marketplace_key,
             marketplace_name=r.marketplace_name,
-            install=self.recipe(r),
+            install=self.plain_recipe(r),
             installed=r.installed,
         )
 
+    def recipe(self, r: ListingLike) -> InstallRecipe:
+        from agentops_lite.discovery.install_lines import InstallRecipe
 
-def flags_of(r: PluginRecord, now: datetime, aliases: int) -> list[str]:
+        return InstallRecipe(**self.plain_recipe(r)._asdict())
+
+    def option(self, r: ListingLike) -> InstallOption:
+        from agentops_lite.discovery.install_lines import InstallOption
+
+        o = self.plain_option(r)
+        return InstallOption(**{**o._asdict(), "install": self.recipe(r)})
+
+
+def flags_of(r: ListingLike, now: datetime, aliases: int) -> list[str]:
     flags: list[str] = []
     if r.archived:
         flags.append("archived")
@@ -98,7 +95,7 @@ def flags_of(r: PluginRecord, now: datetime, aliases: int) -> list[str]:
     return flags
 
 
-def alias_names(conn: sqlite3.Connection, r: PluginRecord) -> list[str]:
+def alias_names(conn: sqlite3.Connection, r: ListingLike) -> list[str]:
     """Other names the same source folder has in the same marketplace (the `duplicate` flag)."""
     rows = conn.execute(
         "SELECT DISTINCT p.name FROM plugins p JOIN marketplaces m ON m.id = p.marketplace_id "
@@ -108,7 +105,7 @@ def alias_names(conn: sqlite3.Connection, r: PluginRecord) -> list[str]:
     return [str(n) for (n,) in rows]
 
 
-def flag_notes(r: PluginRecord, flags: list[str], aliases: list[str]) -> dict[str, str]:
+def flag_notes(r: ListingLike, flags: list[str], aliases: list[str]) -> dict[str, str]:
     """What each flag means for this listing, in words (shown by --explain, show and --json)."""
     notes = {
         "archived": "its repository is archived: no more updates",
@@ -124,7 +121,7 @@ def flag_notes(r: PluginRecord, flags: list[str], aliases: list[str]) -> dict[st
     return {f: notes.get(f, f) for f in flags}
 
 
-def component_counts(entry: PluginEntry) -> dict[str, int]:
+def component_counts(entry: EntryLike) -> dict[str, int]:
     """How many commands, agents, skills, hooks, MCP and LSP servers it ships (by kind)."""
     counts: dict[str, int] = {}
     for c in entry.components:

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from agentops_lite.catalog.listings import fold
-from agentops_lite.catalog.read import query_plugins
-from agentops_lite.models import PluginRecord
+from agentops_lite.catalog.read import query_listings
+from agentops_lite.catalog.stored import Listing
 from agentops_lite.search.feedback import feedback_rerank
 from agentops_lite.search.index import retrieve
 from agentops_lite.search.name_boost import rerank
@@ -23,7 +23,7 @@ RELEVANCE_FLOOR = 0.12  # below this share of the best match a plugin is not ran
 class Pool:
     plan: QueryPlan
     # (listings of one plugin, best first; relevance in [0, 1]), by falling relevance
-    groups: list[tuple[list[PluginRecord], float]]
+    groups: list[tuple[list[Listing], float]]
     repos: dict[str, str | None]  # marketplace key -> GitHub repo
 
 
@@ -68,7 +68,7 @@ def candidates(
     )
     kept = _normalised([row for row in found if row[0] not in exclude])
     kept = rerank(conn, kept, plan)
-    records = query_plugins(conn, ids=list(kept)) if kept else []
+    records = query_listings(conn, ids=list(kept)) if kept else []
     kept = feedback_rerank(conn, kept, records)
     records.sort(key=lambda r: -kept[r.id])
     groups = [(g, kept[g[0].id]) for g in fold(records)]
