@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -59,6 +58,8 @@ def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         except sqlite3.OperationalError as exc:
             if not _is_locked(exc) or attempt == LOCK_RETRIES:
                 raise CatalogError(f"the catalog is busy: {exc}") from exc
+            import random  # only when the catalog is busy: not on every open
+
             time.sleep(min(2.0, 0.05 * 2**attempt) * (0.5 + random.random()))
     try:
         yield conn

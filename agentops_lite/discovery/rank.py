@@ -248,7 +248,8 @@ def _discover(
             return False
         return min_stars is None or max(r.stars or 0 for r in group) >= min_stars
 
-    from agentops_lite.search.semantic import MODEL_ID, available
+    # encoder, not semantic: without the stage its scan and storage code never loads.
+    from agentops_lite.search.encoder import MODEL_ID, available
 
     filters = (mids, category, exclude)
     if available() and (fused := _fused(catalog, query, pool.groups, scorer, passes, filters)):

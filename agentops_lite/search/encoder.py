@@ -11,7 +11,6 @@ Nothing here ever opens a socket; without the extra, `load_model()` is None.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import math
 import struct
@@ -51,6 +50,8 @@ def _model_folder() -> Path | None:
 
 @lru_cache(maxsize=1)
 def _installed_folder() -> Path | None:
+    import importlib.util  # here: with the stage off (AGENTOPS_SEMANTIC=0) it is never needed
+
     try:
         spec = importlib.util.find_spec(PACKAGE)
         libraries = all(importlib.util.find_spec(m) for m in ("numpy", "tokenizers", "safetensors"))

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from agentops_lite.catalog.listings import fold
 from agentops_lite.catalog.read import query_listings
@@ -19,8 +18,7 @@ COVERAGE_POWER = 2.0
 RELEVANCE_FLOOR = 0.12  # below this share of the best match a plugin is not ranked
 
 
-@dataclass
-class Pool:
+class Pool(NamedTuple):
     plan: QueryPlan
     # (listings of one plugin, best first; relevance in [0, 1]), by falling relevance
     groups: list[tuple[list[Listing], float]]

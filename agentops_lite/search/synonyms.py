@@ -10,8 +10,8 @@ every query alike.
 
 from __future__ import annotations
 
-import hashlib
 import json
+import zlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -308,10 +308,12 @@ def vocabulary() -> dict[tuple[str, ...], dict[str, float]]:
 
 
 def signature() -> str:
-    """What the vocabulary is made from: the groups and the tokenizer's code."""
-    digest = hashlib.sha256(f"{EQUIVALENT}\0{RELATED}\0".encode())
-    digest.update(Path(tokens.__file__).read_bytes())
-    return digest.hexdigest()[:32]
+    """What the vocabulary is made from: the groups and the tokenizer's code.
+
+    Two 32-bit checksums, not a sha256: every read command checks it, and loading OpenSSL for
+    hashlib would cost it more than the check (this guards a build artefact, not secrets)."""
+    data = f"{EQUIVALENT}\0{RELATED}\0".encode() + Path(tokens.__file__).read_bytes()
+    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}-{len(data)}"
 
 
 def _packaged() -> dict[tuple[str, ...], dict[str, float]] | None:
