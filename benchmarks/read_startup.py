@@ -7,7 +7,7 @@ table on a warm, seeded catalog (a throw-away AGENTOPS_HOME, offline), and — w
 binary is found — `claude plugin list --json` with a throw-away HOME. Prints medians of wall
 time and of CPU time (user + sys, less sensitive to a loaded machine) and the ratios.
 
-    .venv/bin/python benchmarks/read_startup.py [--runs 21] [--json]
+    .venv/bin/python benchmarks/read_startup.py [--runs 21] [--json] [--baseline DIR]
     AGENTOPS_SEMANTIC=0 .venv/bin/python benchmarks/read_startup.py   # the lexical ranker alone
 """
 
@@ -49,6 +49,11 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=21)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--claude", default=os.environ.get("AGENTOPS_TEST_CLAUDE_BIN", str(CLAUDE)))
+    parser.add_argument(
+        "--baseline",
+        help="an older checkout's folder (holding agentops_lite/): its discover --json and table "
+        "are timed too, first on PYTHONPATH, interleaved with these (before/after in one run)",
+    )
     args = parser.parse_args()
 
     exe = str(Path(sys.executable).parent / "agentops-lite")
@@ -77,6 +82,12 @@ def main() -> int:
             "discover --json": ([exe, "discover", QUERY, "--json"], env),
             "discover (table)": ([exe, "discover", QUERY], env),
         }
+        if args.baseline:
+            # The same catalog (the warm-up seeds it once): only the code differs.
+            path = [args.baseline, *filter(None, [env.get("PYTHONPATH")])]
+            old = {**env, "PYTHONPATH": os.pathsep.join(path)}
+            cmds["discover --json (baseline)"] = ([exe, "discover", QUERY, "--json"], old)
+            cmds["discover (table, baseline)"] = ([exe, "discover", QUERY], old)
         if Path(args.claude).exists():
             claude_cmd = [args.claude, "plugin", "list", "--json"]
             cmds["claude plugin list --json"] = (claude_cmd, claude_env)

@@ -42,14 +42,15 @@ def read_catalog() -> Iterator[Catalog]:
     Cheap once set up (one indexed read). On the seeding run it also checks, in parallel and
     for at most half a second, whether GitHub answers, so the note can say so.
     """
-    from agentops_lite.settings import db_path
+    import os
+
+    from agentops_lite.settings import db_file, db_path
 
     _first_run.clear()
-    target = db_path()
-    if not target.exists():
+    if not os.path.exists(db_file()):
         from agentops_lite.refresh.seed import install_if_fresh
 
-        install_if_fresh(target)  # no catalog yet: start from the prebuilt, indexed snapshot
+        install_if_fresh(db_path())  # no catalog yet: start from the prebuilt, indexed snapshot
     with catalog() as cat:
         if cat.get_meta("setup") is None:
             # Only a first run seeds: the warm path never loads the defaults machinery.

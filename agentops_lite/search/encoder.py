@@ -17,12 +17,13 @@ import struct
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from agentops_lite.settings import semantic_disabled
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import numpy as np
     import numpy.typing as npt
 
@@ -59,6 +60,8 @@ def _installed_folder() -> Path | None:
         return None
     if spec is None or not spec.origin or not libraries:
         return None
+    from pathlib import Path  # here: with the stage off, a warm discover never imports it
+
     folder = Path(spec.origin).parent
     if not _pinned_version(folder):
         return None
@@ -225,6 +228,8 @@ class _Bpe:
 
 @lru_cache(maxsize=1)
 def _cached_model(folder: str) -> Model:
+    from pathlib import Path
+
     return Model(Path(folder))
 
 
