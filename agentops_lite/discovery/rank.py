@@ -32,12 +32,27 @@ if TYPE_CHECKING:
 
     from agentops_lite.catalog.store import Catalog
     from agentops_lite.catalog.stored import Listing
-    from agentops_lite.discovery.rank_models import DiscoverResult
+    from agentops_lite.discovery.rank_models import CatalogInfo as CatalogInfo
+    from agentops_lite.discovery.rank_models import Components as Components
+    from agentops_lite.discovery.rank_models import DiscoverResult as DiscoverResult
+    from agentops_lite.discovery.rank_models import Hit as Hit
+    from agentops_lite.discovery.rank_models import QueryConcept as QueryConcept
     from agentops_lite.search.fusion import Fused
     from agentops_lite.search.pool import Pool
 
 # pydantic is not imported here: a warm `discover --json` ranks and prints `found` tuples
 # (`plain=True`); the output models (`rank_models`) are built only for callers that want them.
+_MODELS = frozenset({"CatalogInfo", "Components", "DiscoverResult", "Hit", "QueryConcept"})
+
+
+def __getattr__(name: str) -> object:
+    # `from agentops_lite.discovery.rank import Hit` keeps working: the models load on first use.
+    if name in _MODELS:
+        from agentops_lite.discovery import rank_models
+
+        return getattr(rank_models, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 SIGNALS = ("relevance", "stars", "recency", "installs")
 DEFAULT_WEIGHTS = {"relevance": 0.4, "stars": 0.2, "recency": 0.2, "installs": 0.2}
