@@ -170,6 +170,52 @@ def _res(r: Any) -> dict[str, str]:
     return {"plugin": r.name, "marketplace": r.marketplace_key}
 
 
+def alias_canon(cat: Any) -> dict[tuple[str, str], str]:
+    """(declared marketplace name, plugin) -> the name discover shows for that marketplace's
+    aliases of one plugin (catalog.listings: same source and install spec, or same files)."""
+    from agentops_lite.catalog.listings import fold, shown_first
+
+    canon: dict[tuple[str, str], str] = {}
+    for group in fold(cat.plugins()):
+        shown = shown_first(group)[0]
+        here = [r for r in group if r.marketplace_key == shown.marketplace_key]
+        if len({r.name for r in here}) > 1:
+            for r in here:
+                canon[(r.marketplace_name or r.marketplace_key, r.name)] = shown.name
+    return canon
+
+
+def aliases_as_one(
+    queries: list[dict[str, Any]], runs: Run, canon: dict[tuple[str, str], str], names: set[str]
+) -> tuple[list[dict[str, Any]], Run]:
+    """The dev set grades each name of one marketplace's aliases as a plugin of its own (han's
+    helm and jutsu-helm are both 3 wherever graded), so folding them costs the official score
+    a credited slot. This re-keys grades and results by one name per alias set (the best
+    grade kept): the same scorer, counting each plugin once. A second figure, not a
+    replacement: the official one stays the measure."""
+    from score import match_marketplace
+
+    def key(market: str, plugin: str) -> str:
+        return canon.get((market, plugin), plugin)
+
+    graded = []
+    for q in queries:
+        rel: dict[str, int] = {}
+        for k, g in q["relevant"].items():
+            market, plugin = k.split("/", 1)
+            kk = f"{market}/{key(market, plugin)}"
+            rel[kk] = max(rel.get(kk, 0), g)
+        graded.append({**q, "relevant": rel})
+    keyed: Run = {}
+    for qid, run in runs.items():
+        results = []
+        for r in run["results"]:
+            market = match_marketplace(str(r["marketplace"]), names) or ""
+            results.append({**r, "plugin": key(market, str(r["plugin"]))})
+        keyed[qid] = {**run, "results": results}
+    return graded, keyed
+
+
 # The grid searched on dev for the fusion's settings (search/fusion.py); --sweep-grid replaces it.
 SWEEP_GRID = {
     "RRF_K": [5, 10, 20],
@@ -236,6 +282,7 @@ def main() -> int:
             "wratio": score_runs(queries, run_wratio(records, queries), names),
         }
         with_needs = score_runs(queries, person_runs, names)
+        one = score_runs(*aliases_as_one(queries, ours, alias_canon(cat), names), names)
     finally:
         cat.close()
     if a.run_out:
@@ -249,6 +296,7 @@ def main() -> int:
             k: {"overall": v["overall"], "by_kind": v["by_kind"]} for k, v in results.items()
         }
         doc["planning"] = planning
+        doc["discover_aliases_as_one"] = one["overall"]
         print(json.dumps(doc, indent=1))
         return 0
     metrics = ("ndcg@5", "ndcg@10", "mrr", "recall@10")
@@ -259,6 +307,10 @@ def main() -> int:
     best_base = max(results[k]["overall"]["ndcg@5"] for k in ("substring+stars", "wratio"))
     lift = results["discover"]["overall"]["ndcg@5"] - best_base
     print(f"discover nDCG@5 lift over the better baseline: {lift:+.3f}")
+    print(
+        "discover, each marketplace's aliases counted as one plugin (grades too): "
+        + ", ".join(f"{m} {one['overall'][m]:.3f}" for m in metrics)
+    )
     print("discover by kind:")
     for kind, m in sorted(results["discover"]["by_kind"].items()):
         print(f"  {kind:<11}" + "".join(f"{m[k]:>11.3f}" for k in metrics))

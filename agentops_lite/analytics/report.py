@@ -172,7 +172,9 @@ def _growth_figure(stats: Stats, ages: dict[str, str | None]) -> str:
         # One refresh day is not a history: say how old the data is instead of an empty chart.
         head, stars = _age_text(ages)
         note = "No history yet: listings over time appear after refreshes on several days. "
-        return _figure("Data age", svg.empty("Data age", head), note + stars + ".")
+        return _figure(
+            "Data age", svg.empty("Data age", head), note + stars[:1].upper() + stars[1:] + "."
+        )
     return _figure(
         "Plugin listings over time",
         svg.lines(

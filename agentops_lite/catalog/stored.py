@@ -26,6 +26,8 @@ if TYPE_CHECKING:
         def name(self) -> str: ...
         @property
         def description(self) -> str | None: ...
+        @property
+        def command(self) -> str | None: ...
 
     class RunLike(Protocol):
         @property
@@ -60,6 +62,14 @@ if TYPE_CHECKING:
         def evals(self) -> bool: ...
         @property
         def privacy_url(self) -> bool: ...
+        @property
+        def files_digest(self) -> str: ...
+
+    class SourceLike(Protocol):
+        @property
+        def ref(self) -> str | None: ...
+        @property
+        def sha(self) -> str | None: ...
 
     class ProblemLike(Protocol):
         @property
@@ -68,6 +78,12 @@ if TYPE_CHECKING:
     class EntryLike(Protocol):
         @property
         def name(self) -> str: ...
+        @property
+        def index(self) -> int: ...
+        @property
+        def source(self) -> SourceLike: ...
+        @property
+        def raw(self) -> dict[str, Any]: ...
         @property
         def description(self) -> str | None: ...
         @property
@@ -128,6 +144,7 @@ class StoredComponent(NamedTuple):
     kind: str
     name: str
     description: str | None
+    command: str | None = None
 
 
 class StoredRun(NamedTuple):
@@ -151,6 +168,12 @@ class StoredFiles(NamedTuple):
     icon: str | None
     evals: bool
     privacy_url: bool
+    files_digest: str
+
+
+class StoredSource(NamedTuple):
+    ref: str | None
+    sha: str | None
 
 
 class StoredProblem(NamedTuple):
@@ -169,6 +192,10 @@ class StoredEntry(NamedTuple):
     components_read: bool
     files: StoredFiles | None
     problems: tuple[StoredProblem, ...]
+    # The entry's position, as `PluginEntry.index` (it shadows tuple.index, never called here).
+    index: int  # type: ignore[assignment]
+    source: StoredSource
+    raw: dict[str, Any]
 
     @property
     def has_errors(self) -> bool:
@@ -219,6 +246,7 @@ def _files(d: dict[str, Any]) -> StoredFiles:
         icon=d.get("icon"),
         evals=d.get("evals", False),
         privacy_url=d.get("privacy_url", False),
+        files_digest=d.get("files_digest", ""),
     )
 
 
@@ -230,6 +258,7 @@ def entry_from_json(text: str) -> StoredEntry:
     if read is None:  # stored before the flag existed: PluginEntry's before-validator rule
         read = bool(components) or bool(d.get("has_plugin_json"))
     files = d.get("files")
+    source = d["source"]
     return StoredEntry(
         name=d["name"],
         description=d.get("description"),
@@ -239,11 +268,15 @@ def entry_from_json(text: str) -> StoredEntry:
         tags=tuple(d.get("tags") or ()),
         license=d.get("license"),
         components=tuple(
-            StoredComponent(c["kind"], c["name"], c.get("description")) for c in components
+            StoredComponent(c["kind"], c["name"], c.get("description"), c.get("command"))
+            for c in components
         ),
         components_read=bool(read),
         files=None if files is None else _files(files),
         problems=tuple(StoredProblem(p["severity"]) for p in d.get("problems") or ()),
+        index=d["index"],
+        source=StoredSource(source.get("ref"), source.get("sha")),
+        raw=d.get("raw") or {},
     )
 
 

@@ -92,6 +92,8 @@ def read_needs(need: list[str] | None, needs_json: Path | None) -> list[Need] | 
             raise UsageError(f"--needs-json: not JSON ({exc})") from exc
         if not isinstance(data, list) or not all(isinstance(x, str) for x in data):
             raise UsageError("--needs-json: expected a JSON list of strings")
+        if not data:
+            raise UsageError("--needs-json: the list is empty", hint='e.g. ["scan the repo"]')
         texts += data
     if need is None and needs_json is None:
         return None

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from agentops_lite.cli.render import note, out, safe_text, table, untrusted
+from agentops_lite.cli.render import note, out, plugin_header, safe_text, table, untrusted
 
 if TYPE_CHECKING:
     from agentops_lite.discovery.compare import CompareResult, PluginDetails
@@ -56,6 +56,7 @@ def _stars_note(hits: Sequence[AnyHit]) -> str:
 # Below this many columns for the description the table would squeeze or wrap the names, so
 # results are printed as a stacked list instead.
 _MIN_DESCRIPTION = 24
+_MAX_NAME = 64
 # Table chrome for 6 columns (borders and padding) plus the #, score, stars and updated columns.
 _TABLE_FIXED = 7 + 2 * 6 + 2 + 5 + 5 + 10
 
@@ -71,6 +72,11 @@ def _tags(h: AnyHit) -> Text:
     if h.also_in:
         tags.append((" " if h.flags else "") + f"+{len(h.also_in)} more", style="dim")
     return tags
+
+
+def _also_named(names: Sequence[str], width: int = 48) -> Text:
+    """The other names a folded result has in its marketplace (the same plugin)."""
+    return untrusted("also named " + ", ".join(names), width, style="dim")
 
 
 def _line(text: Text, indent: str = "") -> None:
@@ -129,11 +135,14 @@ def discover_table(result: Found, explain: bool, filters: Sequence[str] = ()) ->
         return
     width = out().width
     names = max(max(len(_label(h)), len(_tags(h))) for h in result.results)
-    if width - _TABLE_FIXED - min(48, names) >= _MIN_DESCRIPTION:
-        _results_table(result, width - _TABLE_FIXED - min(48, names))
+    # A name gets up to _MAX_NAME columns while the description keeps its minimum, and at
+    # least 48 (longer ones end in …; the install lines below name them whole).
+    col = min(names, _MAX_NAME, max(48, width - _TABLE_FIXED - _MIN_DESCRIPTION))
+    if width - _TABLE_FIXED - col >= _MIN_DESCRIPTION:
+        _results_table(result, col, width - _TABLE_FIXED - col)
         install_block([h.install for h in result.results])
     else:
-        _stacked(result, width)
+        _stacked(result.results, width)
     if explain:
         _explain(result)
     info = result.catalog
@@ -148,16 +157,18 @@ def _stars(h: AnyHit) -> str:
     return "—" if h.stars is None else str(h.stars)
 
 
-def _results_table(result: Found, desc_chars: int) -> None:
+def _results_table(result: Found, name_chars: int, desc_chars: int) -> None:
     t = table("#", "plugin@marketplace", "score", "stars", "updated", "description")
     t.columns[1].no_wrap = True
     t.columns[5].no_wrap = True
     t.columns[5].overflow = "ellipsis"
     for i, h in enumerate(result.results, 1):
-        name = untrusted(_label(h), 48, style="bold")
+        name = untrusted(_label(h), name_chars, style="bold")
         tags = _tags(h)
         if tags:
             name.append("\n").append_text(tags)
+        if h.also_named:  # within the column the names set: it never widens it
+            name.append("\n").append_text(_also_named(h.also_named, max(24, name_chars)))
         t.add_row(
             str(i),
             name,
@@ -169,22 +180,34 @@ def _results_table(result: Found, desc_chars: int) -> None:
     out().print(t)
 
 
-def _stacked(result: Found, width: int) -> None:
+def _stacked(hits: Sequence[AnyHit], width: int) -> None:
     """One result per block: name and score, one line of description, its install lines."""
-    for i, h in enumerate(result.results, 1):
-        head = Text(f"{i:>2}. ") + untrusted(_label(h), 48, style="bold")
-        head.append(f"  {h.score:.2f}")
+    for i, h in enumerate(hits, 1):
+        head = Text(f"{i:>2}. ") + untrusted(_label(h), max(24, width - 4), style="bold")
+        # What would push the line past the width goes below it (score, then tags): the
+        # terminal would otherwise break the line anywhere, inside a name.
+        rest = Text(f"{h.score:.2f}")
         tags = _tags(h)
         if tags:
-            head.append(" ").append_text(tags)
-        _line(head)
+            rest.append(" ").append_text(tags)
+        if len(head) + 2 + len(rest) <= width:
+            _line(head + Text("  ") + rest)
+        elif len(head) + 6 <= width:
+            _line(head + Text(f"  {h.score:.2f}"))
+            if tags:
+                _line(tags, "    ")
+        else:
+            _line(head)
+            _line(Text("score ") + rest, "    ")
+        if h.also_named:
+            _line(_also_named(h.also_named, max(16, width - 4)), "    ")
         stars = "unknown" if h.stars is None else str(h.stars)
         facts = f"stars {stars}, updated {_date(h.pushed_at)}"
         _line(Text(facts, style="dim"), "    ")
         _line(untrusted(h.description or "(no description)", max(16, width - 4)), "    ")
         _line(untrusted(h.install.marketplace_add), "    ")
         _line(untrusted(h.install.command), "    ")
-    install_block([h.install for h in result.results], header=False)
+    install_block([h.install for h in hits], header=False)
 
 
 def _explain(result: Found) -> None:
@@ -206,7 +229,18 @@ def _explain(result: Found) -> None:
     out().print(Text("query read as: ", style="dim") + untrusted(read, 400))
 
 
+# Chrome of the 4-column hits table (borders, padding) plus its # and score columns.
+_HITS_FIXED = 5 + 2 * 4 + 2 + 5
+
+
 def hits_table(hits: Sequence[Hit], title: str) -> None:
+    width = out().width
+    names = max((len(_label(h)) for h in hits), default=0)
+    if hits and width - _HITS_FIXED - min(48, names) < _MIN_DESCRIPTION:
+        # Too narrow for whole names beside a description: the stacked list, as discover.
+        out().print(untrusted(title, 200, style="bold"))
+        _stacked(hits, width)
+        return
     t = table("#", "plugin@marketplace", "score", "description", title=title)
     t.columns[1].no_wrap = True
     for i, h in enumerate(hits, 1):
@@ -249,6 +283,7 @@ def details_view(d: PluginDetails) -> None:
         ("last push", _date(d.pushed_at)),
         ("installs", "unknown" if d.installs is None else d.installs),
         ("installed", "yes" if d.installed else "no"),
+        ("also named", ", ".join(d.also_named)),
         ("flags", "; ".join(f"{f}: {d.flag_notes.get(f, f)}" for f in d.flags)),
         ("always-on context", _context(d)),
     ]
@@ -282,8 +317,7 @@ def details_view(d: PluginDetails) -> None:
 
 
 def compare_view(result: CompareResult) -> None:
-    labels = [f"{d.plugin}@{d.marketplace}" for d in result.plugins]
-    t = table("", *[safe_text(x, 40) for x in labels])
+    t = table("", *[plugin_header(d.plugin, d.marketplace) for d in result.plugins])
     rows: list[tuple[str, list[str]]] = [
         ("purpose", [safe_text(d.description or "", 80) for d in result.plugins]),
         ("components", [_kinds(d) for d in result.plugins]),
@@ -345,6 +379,9 @@ def prime_view(result: PrimeResult) -> None:
         for i, step in enumerate(result.order, 1):
             out().print(Text(f"  {i}. ") + untrusted(step, 120))
         install_block([h.install for h in picked])
+        return
+    if not result.primary and not any(p.chosen for p in result.stage_picks):
+        out().print(Text("nothing in the catalog fits this goal: no plugin to suggest"))
         return
     hits_table(result.primary, "primary")
     t = table("stage", "pick", "why")

@@ -118,6 +118,12 @@ def _figure_safe_table() -> type[Table]:
     return _table_class
 
 
+def plugin_header(plugin: str, marketplace: str) -> str:
+    """`plugin@marketplace` as a column header: two lines, so a narrow column breaks it at the
+    @ rather than inside a name."""
+    return f"{safe_text(plugin, 40)}\n@{safe_text(marketplace, 40)}"
+
+
 def table(*columns: str, title: str | None = None) -> Table:
     t = _figure_safe_table()(title=title, show_lines=False, header_style="bold", expand=False)
     for c in columns:

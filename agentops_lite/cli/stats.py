@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from agentops_lite.cli.common import JsonOpt, catalog
+from agentops_lite.cli.common import JsonOpt, read_catalog
 
 if TYPE_CHECKING:
     from agentops_lite.analytics.models import Count, Stats, WorkflowStats
@@ -28,7 +28,9 @@ def stats(json_: JsonOpt = False) -> None:
     from agentops_lite.analytics.catalog_stats import compute
     from agentops_lite.cli import render
 
-    with catalog() as cat:
+    # Seeded on first use like every read command: a first `report` shows the snapshot, not
+    # an empty catalog said to be "loaded from its source".
+    with read_catalog() as cat:
         result = compute(cat.conn)
     if json_:
         render.emit_json(result)
@@ -55,7 +57,7 @@ def report(
     from agentops_lite.analytics.report import write_report
     from agentops_lite.cli import render
 
-    with catalog() as cat:
+    with read_catalog() as cat:
         result = write_report(cat.conn, output)
     if json_:
         render.emit_json(result)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from agentops_lite.cli.render import out, safe_text, table, untrusted
+from agentops_lite.cli.render import out, plugin_header, table, untrusted
 
 if TYPE_CHECKING:
     from agentops_lite.discovery.compare import CompareResult, PluginDetails
@@ -75,9 +75,16 @@ def quality_explain(q: QualityScore | None) -> None:
         out().print(Text(f"  directory {f.code}: ", style=style) + untrusted(f.message, 200))
 
 
+def _quality_cell(q: QualityScore | None) -> str:
+    # A score is over the known parts only: 100 of 60% known is not better than 45 of all.
+    if q is None or q.score is None:
+        return "unknown"
+    return str(q.score) if q.known >= 0.995 else f"{q.score} ({q.known:.0%} known)"
+
+
 def compare_trust(result: CompareResult) -> None:
     details: list[PluginDetails] = list(result.plugins)
-    t = table("", *[safe_text(f"{d.plugin}@{d.marketplace}", 40) for d in details])
+    t = table("", *[plugin_header(d.plugin, d.marketplace) for d in details])
     rows = [
         ("tier", [d.trust.tier if d.trust else "—" for d in details]),
         ("pinned", [_pin(d.trust) if d.trust else "—" for d in details]),
@@ -97,13 +104,7 @@ def compare_trust(result: CompareResult) -> None:
                 for d in details
             ],
         ),
-        (
-            "quality",
-            [
-                "unknown" if not d.quality or d.quality.score is None else str(d.quality.score)
-                for d in details
-            ],
-        ),
+        ("quality", [_quality_cell(d.quality) for d in details]),
     ]
     for label, cells in rows:
         t.add_row(label, *[untrusted(c, 40) for c in cells])

@@ -53,7 +53,10 @@ def _step_label(step: StepNode, kind: str = "") -> Text:
         label.append("  ")
         label.append(untrusted(step.plugin, 60))
         if step.marketplace:
-            label.append("@")
+            # A name@marketplace wider than the tree leaves would be folded mid-word: break
+            # it at the @ instead.
+            wide = len(step.plugin) + len(step.marketplace) + 16 > out().width
+            label.append("\n@" if wide else "@")
             label.append(untrusted(step.marketplace, 60))
     use = step.command or step.skill or step.agent
     if use:
@@ -84,7 +87,8 @@ def _add(tree: Tree, nodes: Sequence[Node]) -> None:
                 branch.add(_step_label(node.aggregate, "aggregate "))
         elif isinstance(node, ConditionalNode):
             cond = tree.add(Text("if ", style="italic") + untrusted(node.if_, 120))
-            _add(cond.add(Text("then", style="italic")), node.then)
+            if node.then:
+                _add(cond.add(Text("then", style="italic")), node.then)
             if node.else_:
                 _add(cond.add(Text("else", style="italic")), node.else_)
         else:
@@ -165,20 +169,22 @@ def runs_table(runs: Sequence[RunInfo]) -> None:
     out().print(t)
 
 
+# "if so": a gate may test that the work passed or that it found something.
+_ROLE = {"gate": " (gate)", "then": " (if so)", "else": " (otherwise)"}
+# Borders and padding of the 5-column table, the # and fit columns, and the narrowest need
+# column worth reading: below that plus the longest plugin and use, names would wrap mid-word.
+_NEEDS_FIXED = 6 + 2 * 5 + 2 + 7
+_NEED_MIN = 20
+
+
 def needs_view(picks: Sequence[NeedPick], cost: SetCost | None = None) -> None:
     """The goal as read: each need, the plugin that serves it, how well it fits, what to use."""
-    t = table("#", "need", "plugin", "fit", "use")
-    for i, p in enumerate(picks, 1):
-        role = {"gate": " (gate)", "then": " (if it passes)", "else": " (otherwise)"}.get(
-            p.role, ""
-        )
-        need = untrusted(p.need, 80) + Text(role + (" [added]" if p.added else ""), style="dim")
-        if p.plugin is None:
-            t.add_row(str(i), need, Text("nothing fits", style="yellow"), p.fit or "-", "-")
-            continue
-        plugin = untrusted(p.plugin.plugin, 60) + Text(" (again)" if p.shared else "", style="dim")
-        t.add_row(str(i), need, plugin, p.fit or "-", untrusted(p.use.usage, 60) if p.use else "-")
-    out().print(t)
+    longest = max((len(p.plugin.plugin) + 8 for p in picks if p.plugin), default=12)
+    uses = max((len(p.use.usage) for p in picks if p.use), default=1)
+    if out().width < _NEEDS_FIXED + _NEED_MIN + min(longest, 68) + min(uses, 60):
+        _needs_stacked(picks)
+    else:
+        _needs_table(picks)
     if cost is not None:
         if cost.not_read and len(cost.not_read) == cost.plugins:
             line = f"{cost.plugins} plugin(s); always-on context unknown (components not read)"
@@ -187,6 +193,45 @@ def needs_view(picks: Sequence[NeedPick], cost: SetCost | None = None) -> None:
             if cost.not_read:
                 line += f" (+ unknown for {len(cost.not_read)} whose components were not read)"
         out().print(Text(line, style="dim"))
+
+
+def _need_text(p: NeedPick) -> Text:
+    together = " (together)" if p.parallel_group is not None else ""
+    return untrusted(p.need, 80) + Text(
+        _ROLE.get(p.role, "") + together + (" [added]" if p.added else ""), style="dim"
+    )
+
+
+def _needs_stacked(picks: Sequence[NeedPick]) -> None:
+    """One block per need; a name or a usage is never broken over lines (soft_wrap)."""
+    for i, p in enumerate(picks, 1):
+        out().print(Text(f"{i:>2}. ") + _need_text(p))
+        if p.plugin is None:
+            out().print(Text("    nothing fits", style="yellow"))
+            continue
+        line = Text("    ") + untrusted(f"{p.plugin.plugin}@{p.plugin.marketplace}", 120)
+        fit = f"{p.fit or '-'}" + (" (again)" if p.shared else "")
+        if len(line) + 2 + len(fit) > out().width:  # the fit on its own line, not wrapped
+            out().print(line, soft_wrap=True)
+            line = Text("    ")
+        else:
+            line.append("  ")
+        line.append(fit, style="dim")
+        out().print(line, soft_wrap=True)
+        if p.use is not None:
+            out().print(Text("    use ") + untrusted(p.use.usage, 120), soft_wrap=True)
+
+
+def _needs_table(picks: Sequence[NeedPick]) -> None:
+    t = table("#", "need", "plugin", "fit", "use")
+    for i, p in enumerate(picks, 1):
+        need = _need_text(p)
+        if p.plugin is None:
+            t.add_row(str(i), need, Text("nothing fits", style="yellow"), p.fit or "-", "-")
+            continue
+        plugin = untrusted(p.plugin.plugin, 60) + Text(" (again)" if p.shared else "", style="dim")
+        t.add_row(str(i), need, plugin, p.fit or "-", untrusted(p.use.usage, 60) if p.use else "-")
+    out().print(t)
 
 
 def export_view(result: ExportResult) -> None:

@@ -72,6 +72,11 @@ class PluginDetails(OutputModel):
     context_cost: ContextCost
     install: InstallRecipe
     other_listings: list[InstallOption] = Field(description="Other marketplaces listing it")
+    also_named: list[str] = Field(
+        default_factory=list,
+        description="Other names it has in the same marketplace (the `duplicate` flag): one "
+        "plugin under several names",
+    )
     # Trust and quality (issue 22): computed in discovery/trust.py and discovery/quality.py.
     trust: TrustSurface | None = Field(
         default=None, description="What it runs and reaches, its pinning and marketplace tier"
@@ -132,7 +137,7 @@ def show(catalog: Catalog, ident: str, now: datetime | None = None) -> PluginDet
     now = now or datetime.now(timezone.utc)
     sources = MarketSources.read(catalog.conn)
     e = r.entry
-    aliases = alias_names(catalog.conn, r)
+    aliases = alias_names(catalog.conn, [r])[r.id]
     flags = flags_of(r, now, len(aliases))
     risks = [
         RiskItem(kind=c.kind, name=c.name, command=c.command)
@@ -170,6 +175,7 @@ def show(catalog: Catalog, ident: str, now: datetime | None = None) -> PluginDet
         context_cost=context_cost(r),
         install=sources.recipe(r),
         other_listings=[sources.option(o) for o in _same_plugin(catalog, r)],
+        also_named=aliases,
         **_trust_and_quality(catalog, r, now),
     )
 
@@ -305,7 +311,13 @@ def similar(catalog: Catalog, ident: str, limit: int = 10) -> tuple[PluginRecord
             " ".join((e.description or "").split()[:20]),
         ]
     )
-    skip = frozenset({r.id} | {o.id for o in _same_plugin(catalog, r)})
+    from agentops_lite.discovery.plugin_facts import alias_names
+
+    # Itself, under any of its names (an alias in its marketplace is the same plugin).
+    aliases = alias_names(catalog.conn, [r])[r.id]
+    same = [o for n in aliases for o in catalog.plugins(r.marketplace_key, n)]
+    skip = frozenset({r.id} | {o.id for o in [*_same_plugin(catalog, r), *same]})
     result = discover(catalog, text, limit=limit + 5, exclude=skip)
-    hits = [h for h in result.results if h.plugin != r.name]
+    names = {r.name.lower(), *(n.lower() for n in aliases)}
+    hits = [h for h in result.results if h.plugin.lower() not in names]
     return r, hits[:limit]

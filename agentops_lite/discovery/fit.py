@@ -63,15 +63,22 @@ def unknown_words(result: _Result) -> list[str]:
     return [w for w in dict.fromkeys(topical) if stem(w) not in known and w not in known]
 
 
-def _shares(result: _Result) -> tuple[dict[str, float], float]:
-    """Each query concept's weight as it counts towards a match, and the total to divide by.
+def _shares(result: _Result, only: frozenset[str] | None = None) -> tuple[dict[str, float], float]:
+    """Each query concept's weight as it counts towards a match, and the total to divide by;
+    `only`: the stems of the words that count (a need's own, not those borrowed for "it").
 
     Read once per result: the query's unknown words and typo corrections are the same for
     every hit."""
-    weights = {c.concept: c.importance for c in result.interpretation}
+    from agentops_lite.search.tokens import stem
+
+    def counts(word: str) -> bool:
+        return only is None or stem(word.lower()) in only
+
+    weights = {c.concept: c.importance for c in result.interpretation if counts(c.concept)}
     if not weights:
         return {}, 0.0
-    total = sum(weights.values()) + len(unknown_words(result)) * max(weights.values())
+    unknown = [w for w in unknown_words(result) if counts(w)]
+    total = sum(weights.values()) + len(unknown) * max(weights.values())
     # A word matched only through a typo correction of a short word ("soup" read as "sop")
     # is weak evidence: one letter is a large share of it. Longer corrections count whole.
     for c in result.interpretation:
@@ -98,9 +105,11 @@ def level(share: float) -> FitLevel:
     return "weak"
 
 
-def fits(result: _Result, hits: Sequence[_Hit]) -> list[tuple[FitLevel, float]]:
-    """(level, share) of each of `hits` for the result's query."""
-    weights, total = _shares(result)
+def fits(
+    result: _Result, hits: Sequence[_Hit], only: frozenset[str] | None = None
+) -> list[tuple[FitLevel, float]]:
+    """(level, share) of each of `hits` for the result's query (its words in `only`)."""
+    weights, total = _shares(result, only)
     out: list[tuple[FitLevel, float]] = []
     for hit in hits:
         share = _share(hit, weights, total)

@@ -48,6 +48,7 @@ class FoundHit(NamedTuple):
     installs: int | None
     matched: list[str]
     also_in: list[Option]
+    also_named: list[str]
     contains: dict[str, int] | None
     component_names: list[str] | None
     plugin_id: int

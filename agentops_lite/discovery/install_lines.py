@@ -28,6 +28,7 @@ class InstallRecipe(OutputModel):
 
 
 class InstallOption(OutputModel):
+    plugin: str = Field(description="The plugin's name in that marketplace")
     marketplace: str = Field(description="Catalog key of the marketplace")
     marketplace_name: str | None = Field(description="Name the marketplace declares")
     install: InstallRecipe

@@ -10,18 +10,18 @@ from typing import TYPE_CHECKING
 from pydantic import Field
 
 from agentops_lite.discovery.fit import FIT_ORDER, FitLevel, fits
-from agentops_lite.discovery.goal import Need, Role
+from agentops_lite.discovery.goal import Need, Role, undoes
 from agentops_lite.discovery.rank_models import Hit
 from agentops_lite.errors import NotFoundError, UsageError
 from agentops_lite.models import OutputModel
 from agentops_lite.search.synonyms import GENERIC, QUERY_FILLER
-from agentops_lite.search.tokens import terms
+from agentops_lite.search.tokens import raw_tokens, stem, terms
 
 _FRAMING = GENERIC | QUERY_FILLER
 
 if TYPE_CHECKING:
     from agentops_lite.catalog.store import Catalog
-    from agentops_lite.models import PluginRecord
+    from agentops_lite.models import Component, PluginRecord
 
 ALTERNATIVES = 3
 # A plugin already chosen for an earlier need serves this one too when it scores at least this
@@ -44,6 +44,9 @@ class NeedPick(OutputModel):
     role: Role = Field(description="step | gate (a test the next steps depend on) | then | else")
     parallel_group: int | None = Field(description="Needs sharing a group run side by side")
     added: bool = Field(description="Implied by the goal rather than named in it")
+    check: str | None = Field(
+        default=None, description="A gate's result its branches test: passed, or found"
+    )
     plugin: Hit | None = Field(description="The fitting plugin; null when nothing fits")
     fit: FitLevel | None = Field(description="strong | partial | weak; null when nothing matched")
     coverage: float | None = Field(description="Share of the need's words the plugin matched")
@@ -54,26 +57,43 @@ class NeedPick(OutputModel):
 
 
 def _component_for(record: PluginRecord, need: Need) -> Invocation | None:
-    """The command, skill or agent whose name and description best match the need."""
-    wanted = set(terms(need.query))
-    best: tuple[float, int, Invocation] | None = None
-    rank = {"command": 0, "skill": 1, "agent": 2}
-    for c in record.entry.components:
-        if c.kind not in rank:
+    """The command, skill or agent whose name and description best match the need's own words.
+
+    A plugin with one component: that one. Otherwise None when no component names any of the
+    need's words, or when several match equally well: "use /nextjs-expert:add-auth" for
+    "deploy it", or for "build a SaaS with Next.js" only because add-auth is listed first of
+    three Next.js commands, would be a made-up instruction. Words borrowed for "it" count a
+    quarter; generic actions ("add", "run") half."""
+    usable = [c for c in record.entry.components if c.kind in ("command", "skill", "agent")]
+    own = set(terms(need.text)) - QUERY_FILLER
+    borrowed = set(terms(" ".join(need.context))) - own
+    best: tuple[float, Component] | None = None
+    tied = False
+    for c in usable:
+        name = set(terms(c.name.replace("-", " ").replace("_", " ")))
+        words = name | set(terms(c.description or ""))
+        if not (own - GENERIC) & words and not own & GENERIC & name:
             continue
-        name_terms = set(terms(c.name.replace("-", " ").replace("_", " ")))
-        desc_terms = set(terms(c.description or ""))
-        score = 2.0 * len(wanted & name_terms) + len(wanted & desc_terms)
-        if c.kind == "command":
-            usage = f"/{record.name}:{c.name}"
-        elif c.kind == "agent":
-            usage = f"{record.name}:{c.name}"
-        else:
-            usage = f"the {c.name} skill"
-        key = (score, -rank[c.kind])
-        if best is None or key > (best[0], best[1]):
-            best = (score, -rank[c.kind], Invocation(kind=c.kind, name=c.name, usage=usage))
-    return best[2] if best else None
+        score = _matched(own, name, words) + 0.25 * _matched(borrowed, name, words)
+        if best is None or score > best[0]:
+            best, tied = (score, c), False
+        elif score == best[0]:
+            tied = True
+    chosen = usable[0] if len(usable) == 1 else best[1] if best and not tied else None
+    if chosen is None:
+        return None
+    if chosen.kind == "command":
+        usage = f"/{record.name}:{chosen.name}"
+    elif chosen.kind == "agent":
+        usage = f"{record.name}:{chosen.name}"
+    else:
+        usage = f"the {chosen.name} skill"
+    return Invocation(kind=chosen.kind, name=chosen.name, usage=usage)
+
+
+def _matched(wanted: set[str], name: set[str], words: set[str]) -> float:
+    """Words of the need a component names: twice in its name, half for generic actions."""
+    return sum((2.0 if w in name else 1.0) * (0.5 if w in GENERIC else 1.0) for w in wanted & words)
 
 
 def pick_for_needs(
@@ -94,12 +114,29 @@ def pick_for_needs(
     picks: list[NeedPick] = []
     taken: dict[str, int] = {}  # plugin name -> first need index it serves
     for i, need in enumerate(needs):
+        if need.added and need.check == "found":
+            # A check the goal implies but nothing in it does ("check whether the build is
+            # broken"): Claude answers it; a plugin found for its words would be a guess.
+            picks.append(_instruction_only(need, "a check the goal's condition needs"))
+            continue
         result = discover(catalog, need.query, limit=50 if chosen_ids else 10)
         hits = result.results
-        rated = [(h, lvl, share) for h, (lvl, share) in zip(hits, fits(result, hits), strict=True)]
+        # A need's fit is how much of its own words a plugin matches; the words borrowed for
+        # "it" only help find candidates ("deploy it" is about deploying the contract).
+        own = _own_words(need) if need.context else None
+        levels = fits(result, hits, own or None)
+        rated = [(h, lvl, share) for h, (lvl, share) in zip(hits, levels, strict=True)]
         fitting = _by_goal([f for f in rated if f[1] != "weak"], need, needs)
+        fitting = _not_only_borrowed(fitting, need, taken)
+        if own:  # of two fitting plugins, the one that matches more of the need's own words
+            fitting.sort(key=lambda f: -FIT_ORDER[f[1]])
         preferred = next((f for f in rated if f[0].plugin_id in chosen_ids), None)
         pick, shared = (preferred, False) if preferred else _choose(fitting, taken)
+        gate = next((p for p in reversed(picks) if p.role == "gate"), None)
+        if pick is None and need.role != "step" and undoes(need.text) and gate and gate.plugin:
+            # "deploy; if it fails, roll back": the plugin that deployed is the one to undo
+            # it with, when no plugin fits "roll back" on its own.
+            pick, shared = (gate.plugin, gate.fit or "partial", gate.coverage or 0.0), True
         if pick is None:  # nothing fits: say so, with the closest (weak) matches
             closest = rated[0] if rated else None
             plugin: Hit | None = None
@@ -132,6 +169,7 @@ def pick_for_needs(
                 role=need.role,
                 parallel_group=need.parallel_group,
                 added=need.added,
+                check=need.check if need.role == "gate" else None,
                 plugin=plugin,
                 fit=level,
                 coverage=share,
@@ -170,6 +208,44 @@ def _choose(
             return f, f is not top
     pick = next((f for f in fitting if f[0].plugin.lower() not in taken), top)
     return pick, pick[0].plugin.lower() in taken
+
+
+def _instruction_only(need: Need, reason: str) -> NeedPick:
+    return NeedPick(
+        need=need.text,
+        query=need.query,
+        role=need.role,
+        parallel_group=need.parallel_group,
+        added=need.added,
+        check=need.check if need.role == "gate" else None,
+        plugin=None,
+        fit=None,
+        coverage=None,
+        use=None,
+        reason=reason,
+    )
+
+
+def _own_words(need: Need) -> frozenset[str]:
+    """Stems of the need's own topical words (not those borrowed for its pronouns)."""
+    return frozenset(stem(w) for w in raw_tokens(need.text)) - _FRAMING
+
+
+def _not_only_borrowed(
+    fitting: list[tuple[Hit, FitLevel, float]], need: Need, taken: dict[str, int]
+) -> list[tuple[Hit, FitLevel, float]]:
+    """Drop a plugin an earlier need chose that matches this one only through the words
+    borrowed for "it": in "scan for security vulnerabilities, …, then deploy it", the scanner
+    matches "deploy security vulnerabilities" through "security vulnerabilities" alone, which
+    says nothing of whether it can deploy."""
+    if not need.context:
+        return fitting
+    own = _own_words(need)
+    return [
+        f
+        for f in fitting
+        if f[0].plugin.lower() not in taken or own & {stem(m) for m in f[0].matched}
+    ]
 
 
 def _by_goal(
@@ -218,16 +294,17 @@ def _resolve_use(catalog: Catalog, use: Sequence[str]) -> dict[str, set[int]]:
 
 
 def needs_from_texts(texts: Sequence[str]) -> list[Need]:
-    """Needs given directly (`--need`, or Claude's own split of the goal), in order."""
-    from agentops_lite.discovery.goal import clean
+    """Needs given directly (`--need`, or Claude's own split of the goal), in order; their
+    structure words ("deploy if the tests pass", "otherwise …") still make gates and branches."""
+    from agentops_lite.discovery.goal import clean, given_needs
 
-    out = []
     for text in texts:
-        words = clean(text) if isinstance(text, str) else ""
-        if not words:
+        if not (clean(text) if isinstance(text, str) else ""):
             raise UsageError("a need is empty", hint="every need needs words")
-        out.append(Need(words))
-    return out
+    needs = given_needs(texts)
+    if not needs:
+        raise UsageError("no need found in the needs given", hint="say what to do in each")
+    return needs
 
 
 class SetCost(OutputModel):

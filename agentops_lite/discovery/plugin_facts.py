@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     import sqlite3
+    from collections.abc import Sequence
 
     from agentops_lite.catalog.stored import EntryLike, ListingLike
     from agentops_lite.discovery.install_lines import InstallOption, InstallRecipe
@@ -26,6 +27,7 @@ class Recipe(NamedTuple):
 class Option(NamedTuple):
     """`install_lines.InstallOption`'s fields."""
 
+    plugin: str
     marketplace: str
     marketplace_name: str | None
     install: Recipe
@@ -62,6 +64,7 @@ class MarketSources(NamedTuple):
 
     def plain_option(self, r: ListingLike) -> Option:
         return Option(
+            plugin=r.name,
             marketplace=r.marketplace_key,
             marketplace_name=r.marketplace_name,
             install=self.plain_recipe(r),
@@ -95,14 +98,78 @@ def flags_of(r: ListingLike, now: datetime, aliases: int) -> list[str]:
     return flags
 
 
-def alias_names(conn: sqlite3.Connection, r: ListingLike) -> list[str]:
-    """Other names the same source folder has in the same marketplace (the `duplicate` flag)."""
-    rows = conn.execute(
-        "SELECT DISTINCT p.name FROM plugins p JOIN marketplaces m ON m.id = p.marketplace_id "
-        "WHERE m.key = ? AND p.dedup_key = ? AND LOWER(p.name) != LOWER(?) ORDER BY p.name",
-        (r.marketplace_key, r.dedup_key, r.name),
+def alias_names(conn: sqlite3.Connection, records: Sequence[ListingLike]) -> dict[int, list[str]]:
+    """Plugin id -> the other names it has in its own marketplace
+    (`catalog.listings.alias_buckets`): the `duplicate` flag, and the names a folded result
+    also has. One query per source folder however many of `records` share it."""
+    import json
+
+    from agentops_lite.catalog.listings import (
+        SPEC_EXCLUDED,
+        alias_buckets,
+        install_spec,
+        real_digest,
     )
-    return [str(n) for (n,) in rows]
+
+    # The spec as SQLite writes it: the entry as stored minus the same keys. Equal texts are
+    # equal specs; texts of different lengths never are (one serialiser wrote both, and key
+    # order does not change a length), so only the rare rest is parsed. A marketplace listing
+    # hundreds of entries from one folder (gicm) is decided almost entirely in SQL.
+    spec_sql = "json_remove(json_extract(p.entry_json, '$.raw'), {})".format(
+        ", ".join(f"'$.{k}'" for k in sorted(SPEC_EXCLUDED))
+    )
+    sql = (
+        f"SELECT p.id, p.name, p.dedup_key, {spec_sql}, "
+        "json_extract(p.entry_json, '$.source.ref'), json_extract(p.entry_json, '$.source.sha'), "
+        "json_extract(p.entry_json, '$.files.files_digest'), "
+        "json_extract(p.entry_json, '$.components_read'), p.components_json != '[]' "
+        "FROM plugins p JOIN marketplaces m ON m.id = p.marketplace_id "
+        # The same files parse to the same components: a plain column narrows the digest
+        # route without reading any entry's JSON.
+        "WHERE m.key = ? AND (p.dedup_key = ? OR (? != '' AND p.components_json = ?))"
+    )
+    found: dict[tuple[str, str, str], list[tuple[Any, ...]]] = {}
+    out: dict[int, list[str]] = {}
+    for r in records:
+        mine = set(alias_buckets(r))
+        digest = next((str(b[2]) for b in mine if b[0] == "files"), "")
+        where = (r.marketplace_key, r.dedup_key, digest)
+        if where not in found:
+            shipped_json = _components_json(r) if digest else ""
+            found[where] = conn.execute(sql, (*where, shipped_json)).fetchall()
+        rows = found[where]
+        own = next((row[3] for row in rows if row[0] == r.id), None)
+        spec = install_spec(r.entry.raw)
+        names: set[str] = set()
+        for _, name, key, text, ref, sha, files, read, shipped in rows:
+            if name.lower() == r.name.lower() or text is None or own is None:
+                continue
+            if len(text) != len(own):
+                continue
+            theirs: set[tuple[str, ...]] = {("src", r.marketplace_key, key, ref or "", sha or "")}
+            if real_digest(files, bool(read), int(shipped)):
+                theirs.add(("files", r.marketplace_key, files))
+            if mine & theirs and (text == own or install_spec(json.loads(text)) == spec):
+                names.add(str(name))
+        out[r.id] = sorted(names, key=str.lower)
+    return out
+
+
+def _components_json(r: ListingLike) -> str:
+    """The `components_json` column as `catalog.rows.plugin_row` writes it (a test checks):
+    `Component.model_dump(exclude_none=True)`, field by field (the plain views have no dump)."""
+    import json
+
+    shipped = []
+    for c in r.entry.components:
+        fields = {
+            "kind": c.kind,
+            "name": c.name,
+            "description": c.description,
+            "command": c.command,
+        }
+        shipped.append({k: v for k, v in fields.items() if v is not None})
+    return json.dumps(shipped)
 
 
 def flag_notes(r: ListingLike, flags: list[str], aliases: list[str]) -> dict[str, str]:
@@ -112,10 +179,10 @@ def flag_notes(r: ListingLike, flags: list[str], aliases: list[str]) -> dict[str
         "manifest-errors": "its manifest has errors: Claude Code may refuse to install it",
         "stale": f"no push for over {STALE_DAYS} days",
         "duplicate": (
-            f"the same source folder is also listed here as {', '.join(aliases)}: "
-            "one plugin under several names, install only one"
+            f"{r.marketplace_key} also lists this plugin as {', '.join(aliases)} (the same "
+            "source and files): one plugin under several names, shown once; install only one"
             if aliases
-            else "the same source folder is listed here under another name too"
+            else f"{r.marketplace_key} lists this plugin under another name too"
         ),
     }
     return {f: notes.get(f, f) for f in flags}

@@ -77,7 +77,10 @@ def prime(
         intent = "; ".join(n.text for n in wanted)
     need_picks = pick_for_needs(catalog, wanted, use=use) if wanted else []
     parsed = analyse(intent)
-    primary = discover(catalog, intent, limit=PRIMARY).results  # UsageError when empty
+    # Weak matches are no picks: a kit for "a lasagna recipe" that offers a Google Workspace
+    # CLI would be a guess shown as advice (discover still lists them, marked weak).
+    found = discover(catalog, intent, limit=PRIMARY)  # UsageError when empty
+    primary = [h for h in found.results if h.fit != "weak"]
     taken = {h.plugin_id for h in primary}
     taken_names = {h.plugin for h in primary}
     used: set[str] = set()

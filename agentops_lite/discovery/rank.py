@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Literal, NamedTuple, overload
 
-from agentops_lite.catalog.listings import preference
+from agentops_lite.catalog.listings import shown_first
 from agentops_lite.discovery.found import (
     SHOWN_COMPONENTS,
     Found,
@@ -280,12 +280,12 @@ def _discover(
             break
         if not passes(group):
             continue
-        listings = sorted(group, key=preference)
+        listings = shown_first(group)
         chosen.append((scorer.score(listings, rel)[0], group, listings, rel))
         chosen.sort(key=lambda c: -c[0])
     chosen = chosen[:limit]
     matched = matched_concepts(catalog.conn, pool.plan, [g[0].id for _, g, _, _ in chosen])
-    aliases = {s[0].id: alias_names(catalog.conn, s[0]) for _, _, s, _ in chosen if s[0].dedup_key}
+    aliases = alias_names(catalog.conn, [s[0] for _, _, s, _ in chosen])
     sources = MarketSources.read(catalog.conn)
     hits: list[FoundHit] = []
     for _, group, listings, rel in chosen:
@@ -354,7 +354,7 @@ def _fused(
     """The semantic stage: our ranking (popularity included) fused with the model's."""
     from agentops_lite.search.fusion import fuse
 
-    scored = [(scorer.score(sorted(g, key=preference), rel)[0], g) for g, rel in groups]
+    scored = [(scorer.score(shown_first(g), rel)[0], g) for g, rel in groups]
     lexical = [g for _, g in sorted(scored, key=lambda c: -c[0]) if passes(g)]
     mids, category, exclude = filters
     return fuse(catalog.conn, query, lexical, keep=passes, marketplace_ids=mids,
@@ -370,8 +370,8 @@ def _fused_hits(
 
     relevance = {r.id: rel for g, rel in pool.groups for r in g}
     matched = matched_concepts(catalog.conn, pool.plan, [f.group[0].id for f in fused])
-    shown = [sorted(f.group, key=preference) for f in fused]
-    aliases = {s[0].id: alias_names(catalog.conn, s[0]) for s in shown if s[0].dedup_key}
+    shown = [shown_first(f.group) for f in fused]
+    aliases = alias_names(catalog.conn, [s[0] for s in shown])
     sources = MarketSources.read(catalog.conn)
     hits: list[FoundHit] = []
     for f, group in zip(fused, shown, strict=True):
@@ -468,16 +468,21 @@ def _hit(
 ) -> FoundHit:
     signals, (stars, pushed, installs) = scorer.signals(group)
     score, notes = scorer.rate(best, signals, rel)
-    flags = flags_of(best, scorer.now, len(aliases))
-    meaning = flag_notes(best, flags, aliases)
-    options = [sources.plain_option(r) for r in group]
+    here = best.marketplace_key
+    # The fold may have met an alias the lookup did not (through another marketplace's copy).
+    names = {*aliases, *(r.name for r in group if r.marketplace_key == here)}
+    also_named = sorted({n for n in names if n.lower() != best.name.lower()}, key=str.lower)
+    flags = flags_of(best, scorer.now, len(also_named))
+    meaning = flag_notes(best, flags, also_named)
+    options = [sources.plain_option(r) for r in group if r.marketplace_key != here]
     lines = [f"relevance {rel:.2f}: matched {', '.join(matched) or 'nothing'}", *notes]
     lines += [
         f"flag {f}: {meaning[f]}" + (f"; score x{FLAG_PENALTY[f]}" if f in FLAG_PENALTY else "")
         for f in flags
     ]
-    if len(group) > 1:
-        lines.append(f"listed in {len(group)} marketplaces; folded into one result")
+    markets = len({r.marketplace_key for r in group})
+    if markets > 1:
+        lines.append(f"listed in {markets} marketplaces; folded into one result")
     rounded = {k: None if v is None else round(v, 4) for k, v in signals.items()}
     return FoundHit(
         plugin=best.name,
@@ -490,7 +495,7 @@ def _hit(
             installs=real(rounded["installs"]),
         ),
         description=best.entry.description,
-        install=options[0].install,
+        install=sources.plain_recipe(best),
         installed=any(r.installed for r in group),
         flags=list(flags),
         flag_notes=dict(meaning),
@@ -500,7 +505,8 @@ def _hit(
         pushed_at=pushed,
         installs=installs,
         matched=list(matched),
-        also_in=options[1:],
+        also_in=options,
+        also_named=also_named,
         # What a plugin does is in what it ships more than in its blurb; Claude, reading these
         # results in /agentops-discover, judges the fit from both.
         contains=component_counts(best.entry) if best.entry.components_read else None,

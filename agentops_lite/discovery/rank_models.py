@@ -50,6 +50,11 @@ class Hit(OutputModel):
     also_in: list[InstallOption] = Field(
         default_factory=list, description="Other marketplaces listing the same plugin"
     )
+    also_named: list[str] = Field(
+        default_factory=list,
+        description="Other names this plugin has in the same marketplace (the `duplicate` "
+        "flag): one plugin under several names, folded into this result",
+    )
     contains: dict[str, int] | None = Field(
         default=None, description="Components it ships, by kind; null: its files were not read"
     )

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     import sqlite3
 
     from agentops_lite.catalog.store import Catalog
-    from agentops_lite.models import PluginRecord
+    from agentops_lite.models import PluginFiles, PluginRecord
 
 Tier = Literal["anthropic", "user-added", "other"]
 Pin = Literal["sha", "ref", "version", "floating", "unknown"]
@@ -90,6 +90,11 @@ def _marketplace_facts(conn: sqlite3.Connection, key: str) -> tuple[str | None, 
     return (row[0], row[1], row[2]) if row else (None, "other", None)
 
 
+def _hosts(files: PluginFiles | None, items: list[RunItem] | None) -> list[str] | None:
+    named = list(files.hosts) if files else []
+    return named if items is not None or named else None
+
+
 def trust_surface(
     catalog: Catalog, r: PluginRecord, review: ReviewState | None = None
 ) -> TrustSurface:
@@ -113,7 +118,9 @@ def trust_surface(
         files_read=items is not None,
         runs=items,
         hooks_by_event=hooks,
-        hosts=list(files.hosts) if files else ([] if items == [] else None),
+        # The hosts are read from its hooks and servers: with those unread (a capped folder
+        # keeps its README facts only), none named is unknown, not none.
+        hosts=_hosts(files, items),
         skipped_links=list(files.skipped_links) if files else [],
         runnable=None if items is None else len(items),
         review=review if r.installed else None,

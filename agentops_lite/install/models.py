@@ -26,8 +26,11 @@ class PlannedPlugin(OutputModel):
     """One plugin of the set: a root the user named or a dependency pulled in."""
 
     plugin: str
-    marketplace: str = Field(description="Declared marketplace name (the half after `@`)")
-    marketplace_key: str = Field(description="The catalog's id of that marketplace")
+    marketplace: str = Field(
+        description="Catalog key of its marketplace (as in discover and show: the declared "
+        "name unless it collides)"
+    )
+    marketplace_name: str = Field(description="Declared marketplace name (the half after `@`)")
     install_id: str = Field(description="`plugin@marketplace`")
     version: str | None = Field(description="Version the listing declares (None: not declared)")
     root: bool = Field(description="Named by the user (False: a dependency)")

@@ -71,8 +71,8 @@ def _assemble(
         plugins.append(
             PlannedPlugin(
                 plugin=r.name,
-                marketplace=universe.declared(r),
-                marketplace_key=r.marketplace_key,
+                marketplace=r.marketplace_key,
+                marketplace_name=universe.declared(r),
                 install_id=nid,
                 version=r.entry.version,
                 root=node.root,
@@ -84,29 +84,30 @@ def _assemble(
             )
         )
     known_names = {k.name.lower() for k in known}
-    steps: list[MarketplaceStep] = []
+    # One step per catalog marketplace: two that declare the same name are two repos, and
+    # each plugin's one-step install must name its own.
+    by_key: dict[str, MarketplaceStep] = {}
     for p in plugins:
-        if any(s.name == p.marketplace for s in steps):
+        if p.marketplace in by_key:
             continue
         market = universe.market_of(res.nodes[p.install_id].record)
-        source = (market.repo or market.source) if market else p.marketplace_key
-        steps.append(
-            MarketplaceStep(
-                name=p.marketplace, source=source, known=p.marketplace.lower() in known_names
-            )
+        source = (market.repo or market.source) if market else p.marketplace
+        name = p.marketplace_name
+        by_key[p.marketplace] = MarketplaceStep(
+            name=name, source=source, known=name.lower() in known_names
         )
+    steps = list(by_key.values())
     root_ids = [install_id(r) for r in roots]
     missed = set(res.missed)
     todo_roots = [p for p in plugins if (p.root or p.install_id in missed) and not p.installed]
     adds = [["claude", "plugin", "marketplace", "add", s.source] for s in steps if not s.known]
     installs = [["claude", "plugin", "install", p.install_id] for p in todo_roots]
-    by_name = {s.name: s for s in steps}
     root_markets = {p.marketplace for p in todo_roots}
     one_step = [
         *(
             ["claude", "plugin", "marketplace", "add", s.source]
-            for s in steps
-            if not s.known and s.name not in root_markets
+            for key, s in by_key.items()
+            if not s.known and key not in root_markets
         ),
         *(
             [
@@ -115,7 +116,7 @@ def _assemble(
                 "install",
                 p.plugin,
                 "--marketplace",
-                by_name[p.marketplace].source,
+                by_key[p.marketplace].source,
             ]
             for p in todo_roots
         ),

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from agentops_lite.models import PluginRecord
     from agentops_lite.workflow.store import RunInfo
 
+_YES_NO = frozenset({"passed", "found"})  # the outputs the planner gives its gates
+
 
 class Task(BaseModel):
     """One step to do now."""
@@ -137,7 +139,8 @@ def task(cat: Catalog | None, run_id: str, st: StepState, action: StepNode | Rol
         lines.append("Report an output object with: " + ", ".join(outputs) + ".")
     base = f"agentops-lite run record {run_id} {st.id} --attempt {st.attempt}"
     example = (
-        json.dumps(dict.fromkeys(outputs, "…"), ensure_ascii=False)
+        # A gate's answer is a boolean; a string "…" there would read as true.
+        json.dumps({o: True if o in _YES_NO else "…" for o in outputs}, ensure_ascii=False)
         if outputs
         else '{"summary": "…"}'
     )

@@ -63,10 +63,12 @@ def _slug(text: str, limit: int = 6) -> str:
     from agentops_lite.search.tokens import STOPWORDS
 
     words = [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS][:limit]
-    return "-".join(words)[:60].strip("-") or "step"
+    slug = "-".join(words)[:60].strip("-") or "step"
+    # A condition reads "1.passed" as the number 1: an id starts with a letter.
+    return slug if slug[0].isalpha() else f"step-{slug}"
 
 
-def _step(pick: NeedPick, sid: str, previous: str | None) -> dict[str, Any]:
+def _step(pick: NeedPick, sid: str, previous: Sequence[str]) -> dict[str, Any]:
     step: dict[str, Any] = {"type": "step", "id": sid}
     need = pick.need[:1].upper() + pick.need[1:]
     if pick.plugin is not None:
@@ -89,10 +91,21 @@ def _step(pick: NeedPick, sid: str, previous: str | None) -> dict[str, Any]:
         step["description"] = "Added by the planner: the goal's condition needs this check."
     # The first step gets the goal for context; later ones get what came before (the goal in
     # every step's inputs would repeat it in every instruction Claude reads).
-    step["inputs"] = (
-        {"previous": f"${{{previous}.output}}"} if previous else {"goal": "${inputs.goal}"}
-    )
-    if pick.role == "gate":
+    # After a parallel block, every branch's result: the step after "scan, review and test
+    # at the same time" needs all three findings, not the last branch's.
+    if len(previous) == 1:
+        step["inputs"] = {"previous": f"${{{previous[0]}.output}}"}
+    elif previous:
+        step["inputs"] = {p: f"${{{p}.output}}" for p in previous}
+    else:
+        step["inputs"] = {"goal": "${inputs.goal}"}
+    if pick.role == "gate" and pick.check == "found":
+        step["outputs"] = ["found"]
+        step["instructions"] += (
+            ' Report {"found": true|false, "summary": "…"}: found is true when the answer'
+            " is yes (you found what it looks for, or the condition holds)."
+        )
+    elif pick.role == "gate":
         step["outputs"] = ["passed"]
         step["retry"] = 1
         step["instructions"] += ' Report {"passed": true|false, "summary": "…"}.'
@@ -119,7 +132,7 @@ def build(goal: str, picks: Sequence[NeedPick], *, name: str | None = None) -> W
         seen[base] = seen.get(base, 0) + 1
         ids.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
     nodes: list[dict[str, Any]] = []
-    previous: str | None = None
+    previous: list[str] = []
     i = 0
     while i < len(picks):
         pick = picks[i]
@@ -130,41 +143,55 @@ def build(goal: str, picks: Sequence[NeedPick], *, name: str | None = None) -> W
             branches = [_step(picks[k], ids[k], previous) for k in range(i, j)]
             if len(branches) > 1:
                 nodes.append({"type": "parallel", "branches": branches})
-                # Later steps see every branch's result through the last one's inputs.
-                previous = ids[j - 1]
             else:
                 nodes.extend(branches)
-                previous = ids[i]
+            previous = ids[i:j]
             i = j
             continue
         if pick.role == "gate":
-            gate = _step(pick, ids[i], previous)
-            nodes.append(gate)
+            # Checks the goal runs together ("… in parallel, then deploy if they all pass")
+            # are one parallel block, and the branches test all of them.
+            j = i + 1
+            while (
+                pick.parallel_group is not None
+                and j < len(picks)
+                and (picks[j].role, picks[j].parallel_group) == ("gate", pick.parallel_group)
+            ):
+                j += 1
+            gates = [_step(picks[k], ids[k], previous) for k in range(i, j)]
+            nodes.append(gates[0] if len(gates) == 1 else {"type": "parallel", "branches": gates})
+            test = " and ".join(f"{ids[k]}.{picks[k].check or 'passed'}" for k in range(i, j))
+            checked = ids[i:j]
             then: list[dict[str, Any]] = []
             other: list[dict[str, Any]] = []
-            last_then, last_else = ids[i], ids[i]
-            j = i + 1
+            last_then, last_else = checked, checked
             while j < len(picks) and picks[j].role in ("then", "else"):
                 if picks[j].role == "then":
                     then.append(_step(picks[j], ids[j], last_then))
-                    last_then = ids[j]
+                    last_then = [ids[j]]
                 else:
                     other.append(_step(picks[j], ids[j], last_else))
-                    last_else = ids[j]
+                    last_else = [ids[j]]
                 j += 1
+            if other:
+                # A branch for when it goes wrong ("deploy; if it fails, roll back") must run
+                # when the step fails, not only when it reports passed: false.
+                for gate in gates:
+                    gate["on_failure"] = "continue"
+                    gate.pop("rollback", None)
             if then or other:
-                nodes.append(
-                    {"type": "conditional", "if": f"{ids[i]}.passed", "then": then, "else": other}
-                )
-            previous = ids[i]
+                nodes.append({"type": "conditional", "if": test, "then": then, "else": other})
+            previous = checked
             i = j
             continue
         nodes.append(_step(pick, ids[i], previous))
-        previous = ids[i]
+        previous = [ids[i]]
         i += 1
     doc = {
         "version": 1,
-        "name": name or _slug(goal) or "planned-workflow",
+        # Named from the needs, not the raw goal: its "at the same time" or a stray escape
+        # sequence's letters would end up in the name.
+        "name": name or _slug(" ".join(p.need for p in picks)) or "planned-workflow",
         "description": f"Planned by agentops-lite for: {goal}"[:2000],
         "inputs": {"goal": {"description": "What the work is for", "default": goal}},
         "steps": nodes,

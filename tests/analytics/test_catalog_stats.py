@@ -249,6 +249,7 @@ def test_stats_human_output_is_inert(small_catalog: Path, cli: Callable[..., Res
 
 
 def test_stats_empty_catalog(cli: Callable[..., Result]) -> None:
+    assert cli("defaults", "drop").exit_code == 0  # set up, and empty
     got = stats_json(cli)
     assert got["totals"]["plugin_listings"] == 0
     assert got["growth"] == []

@@ -81,14 +81,26 @@ def test_report_csp_pins_the_one_script(hostile: Path, tmp_path: Path) -> None:
     assert "default-src 'none'" in csp.group(1)
 
 
+def test_report_on_first_use_shows_the_snapshot(cli: Callable[..., Result], tmp_path: Path) -> None:
+    # Seeded like every read command: not an empty report whose data age says "every
+    # marketplace was loaded from its source".
+    result = cli("report", "-o", str(tmp_path / "first.html"))
+    assert result.exit_code == 0, result.stdout + result.stderr
+    html = (tmp_path / "first.html").read_text()
+    assert "built-in snapshot of" in html and "loaded from its source" not in html
+    assert 'href="https://github.com/' in html
+    assert json.loads(cli("stats", "--json").stdout)["totals"]["plugin_listings"] > 1000
+
+
 def test_report_empty_catalog(cli: Callable[..., Result], tmp_path: Path) -> None:
+    assert cli("defaults", "drop").exit_code == 0  # set up, and empty
     result = cli("report", "-o", str(tmp_path / "empty.html"))
     assert result.exit_code == 0, result.stdout + result.stderr
     assert result.stdout == ""
     assert "wrote" in result.stderr
     html = (tmp_path / "empty.html").read_text()
     assert "No history yet" in html and "no workflow runs yet" in html
-    assert "no star data" in html and "no star counts recorded" in html
+    assert "no star data" in html and "several days. No star counts recorded." in html
 
 
 def test_report_needs_output(cli: Callable[..., Result]) -> None:

@@ -247,4 +247,4 @@ def test_report_browser_reflows_at_420px_and_links_repos(
     assert len(hrefs) > 100 and all(h.startswith("https://github.com/") for h in hrefs)
     text = browser.eval("document.body.textContent")
     assert "No history yet" in text and "built-in snapshot of" in text
-    assert "star counts recorded" in text and "(unknown, not 0) are not drawn" in text
+    assert "tar counts recorded" in text and "(unknown, not 0) are not drawn" in text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -91,6 +92,11 @@ def test_prime_offers_nothing_for_an_intent_nothing_matches(
     doc = json.loads(ok(cli("prime", "zzqxqzzq", "--json")))
     assert doc["primary"] == [] and doc["complementary"] == []
     assert [p["chosen"] for p in doc["stage_picks"]] == [None] * len(doc["stage_picks"])
+    # A weak match is no pick either: "helm" is in the catalog, the cake is not.
+    doc = json.loads(ok(cli("prime", "bake a chocolate helm cake", "--json")))
+    assert doc["primary"] == [] and doc["order"] == []
+    out = ok(cli("prime", "bake a chocolate helm cake"))
+    assert "no plugin to suggest" in out and "/plugin install" not in out
 
 
 def test_errors_stay_one_capped_line_however_long_the_input(
@@ -295,6 +301,74 @@ def test_compare_never_recommends_on_an_unknown(
     assert doc["recommendation"] is None
     human = ok(cli("compare", "remote-k8s", "hooked"))
     assert "recommendation: none" in human and "~0 tok" not in human
+    # A quality score over the known parts only says how much was known.
+    partial = [d["quality"] for d in doc["plugins"] if d["quality"]["score"] is not None]
+    assert partial and all(q["known"] < 1 for q in partial)
+    assert all(f"{q['score']} ({q['known']:.0%} known)" in human for q in partial), human
+
+
+def test_compare_headers_break_at_the_at_not_inside_a_name(
+    cli: Callable[..., Result],
+    fixture_catalog: Callable[..., Catalog],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    long = [
+        {"name": f"kubernetes-manifest-generator-{i}", "source": f"./plugins/k{i}",
+         "description": f"Kubernetes manifests {i}"}
+        for i in range(3)
+    ]  # fmt: skip
+    fixture_catalog([*PLUGINS, *long]).close()
+    monkeypatch.setenv("COLUMNS", "120")
+    names = [p["name"] for p in long]
+    text = ok(cli("compare", *names))
+    # Each name whole on one line, its marketplace on the next, in both tables (facts and
+    # trust): not cut at 40 characters or folded inside a word.
+    lines = text.splitlines()
+    heads = [i for i, line in enumerate(lines) if all(n in line for n in names)]
+    assert len(heads) == 2, text  # the facts table and the trust table
+    assert all(lines[i + 1].count("@alpha-market") == 3 for i in heads), text
+
+
+@pytest.mark.parametrize("columns", [60, 80])
+def test_the_stacked_list_keeps_long_names_whole_and_within_the_width(
+    cli: Callable[..., Result],
+    fixture_catalog: Callable[..., Catalog],
+    monkeypatch: pytest.MonkeyPatch,
+    columns: int,
+) -> None:
+    name = "kubernetes-deployment-manifest-creator-pro"  # 55 characters with its marketplace
+    entry = {"name": name, "source": "./plugins/kdm", "description": "Kubernetes manifests, made"}
+    alias = {**entry, "name": "kdm-pro"}
+    files = {"plugins/kdm/README.md": "x"}
+    fixture_catalog([*PLUGINS, entry, alias], second=[entry], files=files).close()
+    monkeypatch.setenv("COLUMNS", str(columns))
+    lines = ok(cli("discover", "kubernetes manifests creator")).splitlines()
+    heads = [line for line in lines if re.match(r"\s*\d+\. ", line)]
+    assert heads[0].split()[:2] == ["1.", f"{name}@alpha-market"]  # whole, never cut at 48
+    # The tags (+1 more, [duplicate]) go on their own line when the head would overflow.
+    pasted = re.compile(r"\s*(/plugin |claude plugin )")
+    assert all(len(line) <= columns for line in lines if not pasted.match(line)), lines
+    assert "[duplicate]" not in heads[0]
+    assert any(line.strip().endswith("[duplicate] +1 more") for line in lines), lines
+    assert any(line.strip() == "also named kdm-pro" for line in lines)
+
+
+def test_similar_at_80_columns_never_splits_a_name(
+    cli: Callable[..., Result],
+    fixture_catalog: Callable[..., Catalog],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    twins = [
+        {"name": f"kubernetes-manifest-generator-{n}", "source": f"./plugins/k{n}",
+         "description": "Generate Kubernetes manifests and helm charts for clusters of every "
+         "size, with probes, limits and rollout strategies"}
+        for n in ("one", "two")
+    ]  # fmt: skip
+    fixture_catalog([*PLUGINS, *twins]).close()
+    monkeypatch.setenv("COLUMNS", "80")
+    text = ok(cli("similar", "kubernetes-manifest-generator-one"))
+    shown = [line for line in text.splitlines() if "plugin install" not in line]
+    assert any("kubernetes-manifest-generator-two@alpha-market" in line for line in shown), text
 
 
 def test_min_stars_without_any_star_data_says_so(
@@ -349,7 +423,9 @@ def test_discover_says_when_nothing_fits_well(cli: Callable[..., Result], loaded
 
 
 def test_every_flag_is_explained_in_show_explain_and_json(
-    cli: Callable[..., Result], fixture_catalog: Callable[..., Catalog]
+    cli: Callable[..., Result],
+    fixture_catalog: Callable[..., Catalog],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     twins = [
         {"name": "helm", "source": "./plugins/helm", "description": "Helm chart validation"},
@@ -358,11 +434,29 @@ def test_every_flag_is_explained_in_show_explain_and_json(
     fixture_catalog([*PLUGINS, *twins]).close()
     doc = json.loads(ok(cli("show", "helm", "--json")))
     assert doc["flags"] == ["duplicate"]  # as discover says, not []
-    assert "also listed here as jutsu-helm" in doc["flag_notes"]["duplicate"]
-    assert "also listed here as jutsu-helm" in ok(cli("show", "helm"))
+    assert doc["also_named"] == ["jutsu-helm"]
+    assert "also lists this plugin as jutsu-helm" in doc["flag_notes"]["duplicate"]
+    shown = ok(cli("show", "helm"))
+    assert "also lists this plugin as jutsu-helm" in shown and "also named" in shown
     hits = json.loads(ok(cli("discover", "helm chart", "--json")))["results"]
     assert all(set(h["flag_notes"]) == set(h["flags"]) for h in hits)
-    assert any(h["flags"] == ["duplicate"] for h in hits)
-    assert "flag duplicate: the same source folder" in ok(
+    # One result for the two names, under the one listed first, the other name shown.
+    [helm] = [h for h in hits if "jutsu-helm" in (h["plugin"], *h["also_named"])]
+    assert (helm["plugin"], helm["also_named"], helm["flags"]) == (
+        "helm",
+        ["jutsu-helm"],
+        ["duplicate"],
+    )
+    assert "flag duplicate: alpha-market also lists this plugin as jutsu-helm" in ok(
         cli("discover", "helm chart", "--explain")
     )
+    # `similar` never offers the plugin itself under its other name.
+    for name in ("helm", "jutsu-helm"):
+        near = json.loads(ok(cli("similar", name, "--json")))["results"]
+        assert not {"helm", "jutsu-helm"} & {
+            n for r in near for n in (r["plugin"], *r["also_named"])
+        }
+    for columns in ("60", "120"):  # the stacked list and the table both name it
+        monkeypatch.setenv("COLUMNS", columns)
+        table = ok(cli("discover", "helm chart"))
+        assert "also named jutsu-helm" in table and "jutsu-helm@" not in table

@@ -47,3 +47,15 @@ def test_readme_example_is_its_command_at_80_columns(
     example_stdout = shown[: len(shown) - 2]  # the last two lines are stderr
     assert real[: len(example_stdout)] == example_stdout
     assert len(real) > len(example_stdout)  # the README says it trimmed the rest
+
+
+def test_readme_plan_example_is_its_command_at_80_columns(
+    cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (ROOT / "README.md").read_text()
+    block = re.search(r"```console\n\$ agentops-lite (workflow plan .+?)\n(.*?)\n```", text, re.S)
+    assert block is not None
+    monkeypatch.setenv("COLUMNS", "80")
+    result = cli(*shlex.split(block.group(1)))
+    assert result.exit_code == 0, result.stderr
+    assert [line.rstrip() for line in result.stdout.splitlines()] == block.group(2).splitlines()

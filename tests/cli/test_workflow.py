@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from typer.testing import Result
 
 from agentops_lite.workflow.model import Workflow
@@ -113,3 +114,33 @@ def test_a_workflow_with_nothing_to_run_is_refused(cli: Cli, tmp_path: Path) -> 
     one = tmp_path / "one.json"
     one.write_text(json.dumps({"workflow": "sequential", "plugins": ["a"]}))
     assert cli("workflow", "validate", str(one)).exit_code == 0
+
+
+@pytest.mark.parametrize("columns", [60, 80, 120, 200])
+def test_cli_plan_never_splits_a_plugin_or_a_usage(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, columns: int
+) -> None:
+    monkeypatch.setenv("COLUMNS", str(columns))
+    goal = "write terraform for an AWS VPC, review it for security, then deploy with github actions"
+    steps = json.loads(cli("workflow", "plan", goal, "--json").stdout)["steps"]
+    r = cli("workflow", "plan", goal)
+    assert r.exit_code == 0, r.stderr
+    lines = r.stdout.splitlines()
+    used = [s for s in steps if s.get("plugin")]
+    assert used
+    table = "┏" in r.stdout
+    for s in used:
+        whole = s["plugin"] if table else f"{s['plugin']}@{s['marketplace']}"
+        assert any(whole in line for line in lines), r.stdout
+    assert all(len(line) <= columns for line in lines if "│" in line or "┃" in line), r.stdout
+    # No line the terminal would have to break, but a name longer than the width itself.
+    names = {f"{s['plugin']}@{s['marketplace']}" for s in used}
+    too_long = [line for line in lines if len(line) > columns]
+    assert all(any(n in line and len(n) + 4 >= len(line) for n in names) for line in too_long), (
+        too_long
+    )
+    # A table only where every name and usage fits its cell whole; a stacked list otherwise.
+    if columns <= 80:
+        assert not table, r.stdout
+    if columns >= 200:
+        assert table, r.stdout

@@ -27,9 +27,8 @@ def test_discover_ndcg_on_dev_queries_beats_floor(corpus_dir: Path, tmp_path: Pa
     queries = [json.loads(x) for x in (eval_dir / "dev-queries.jsonl").read_text().splitlines()]
     cat = Catalog.open(load_corpus(tmp_path / "corpus.db", corpus_dir))
     try:
-        runs, times = run_discover(cat, queries)
+        runs, _times = run_discover(cat, queries)  # timings live in the benchmarks, not here
     finally:
         cat.close()
     overall = score_runs(queries, runs, declared_names(corpus_dir))["overall"]
-    assert overall["ndcg@5"] >= 0.55, overall  # measured 0.61; BM25 reference is 0.477
-    assert sorted(times)[len(times) // 2] < 0.2
+    assert overall["ndcg@5"] >= 0.55, overall  # measured 0.648; BM25 reference is 0.477

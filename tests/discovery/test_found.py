@@ -12,12 +12,19 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, TypeAdapter
 
+from agentops_lite.catalog.listings import alias_buckets, fold, install_spec
 from agentops_lite.catalog.meta import SnapshotFacts, snapshot_age, snapshot_facts
 from agentops_lite.catalog.read import query_listings, query_plugins
 from agentops_lite.catalog.store import Catalog
 from agentops_lite.discovery import found, quality, quality_parts, rank, rank_models
 from agentops_lite.discovery.install_lines import InstallOption, InstallRecipe
-from agentops_lite.discovery.plugin_facts import MarketSources, Option, Recipe
+from agentops_lite.discovery.plugin_facts import (
+    MarketSources,
+    Option,
+    Recipe,
+    _components_json,
+    alias_names,
+)
 from agentops_lite.models import SnapshotAge
 
 PAIRS: list[tuple[type[Any], type[BaseModel]]] = [
@@ -72,6 +79,8 @@ def test_listing_views_read_what_the_records_hold(seeded: Catalog) -> None:
     assert len(views) == len(records) == len(ids)
     now = datetime(2026, 12, 4, tzinfo=timezone.utc)
     sources = MarketSources.read(seeded.conn)
+    assert alias_names(seeded.conn, views) == alias_names(seeded.conn, records)
+    assert [[x.id for x in g] for g in fold(views)] == [[x.id for x in g] for g in fold(records)]
     for view, record in zip(views, records, strict=True):
         for name in ("id", "marketplace_key", "marketplace_name", "marketplace_source", "stars",
                      "stars_at", "pushed_at", "installs", "installed", "archived", "dedup_key",
@@ -82,10 +91,21 @@ def test_listing_views_read_what_the_records_hold(seeded: Catalog) -> None:
                      "has_errors"):  # fmt: skip
             assert getattr(v, name) == getattr(r, name), name
         assert list(v.keywords) == list(r.keywords) and list(v.tags) == list(r.tags)
-        assert [(c.kind, c.name, c.description) for c in v.components] == [
-            (c.kind, c.name, c.description) for c in r.components
+        assert [(c.kind, c.name, c.description, c.command) for c in v.components] == [
+            (c.kind, c.name, c.description, c.command) for c in r.components
         ]
         assert [p.severity for p in v.problems] == [p.severity for p in r.problems]
+        # What the alias fold reads: the entry as written, its position, pin and files digest.
+        assert (v.index, v.raw, v.source.ref, v.source.sha) == (
+            r.index,
+            r.raw,
+            r.source.ref,
+            r.source.sha,
+        )
+        assert (v.files and v.files.files_digest) == (r.files and r.files.files_digest)
+        assert alias_buckets(view) == alias_buckets(record)
+        assert install_spec(v.raw) == install_spec(r.raw)
+        assert _components_json(view) == _components_json(record)
         assert found.as_json(quality_parts.score_of(view, now)) == (
             quality.quality_of(record, now).model_dump(mode="json")
         )

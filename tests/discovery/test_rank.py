@@ -125,15 +125,83 @@ def test_the_same_plugin_is_shown_from_its_freshest_listing(
     assert [h.plugin for h in starred] == ["pr-reviewer"] and starred[0].marketplace == fresh
 
 
-def test_discover_flags_aliases_and_errors(fixture_catalog: Callable[..., Catalog]) -> None:
+def _plain_agrees(cat: Catalog, query: str, limit: int = 10) -> None:
+    """The warm path (plain listings, `found` tuples) folds aliases as the models do."""
+    from agentops_lite.discovery.found import as_json
+
+    now = datetime(2026, 12, 4, tzinfo=timezone.utc)
+    plain = discover(cat, query, limit=limit, now=now, explain=True, plain=True)
+    model = discover(cat, query, limit=limit, now=now, explain=True)
+    assert as_json(plain) == model.model_dump(mode="json")
+
+
+def test_one_marketplaces_aliases_fold_into_one_result(
+    fixture_catalog: Callable[..., Catalog],
+) -> None:
+    # Listed after kubernetes-deployer from the same folder, differing only in name and blurb:
+    # one plugin, shown once under the name the marketplace lists first.
     alias = {
         "name": "k8s-deployer",
         "source": "./plugins/kubernetes-deployer",
         "description": "Generate Kubernetes manifests and helm charts",
     }
     cat = fixture_catalog([*PLUGINS, alias])
-    flags = {h.plugin: h.flags for h in discover(cat, "kubernetes manifests").results}
-    assert "duplicate" in flags["k8s-deployer"] and "duplicate" in flags["kubernetes-deployer"]
+    hits = discover(cat, "k8s deployer kubernetes manifests").results
+    [hit] = [h for h in hits if "k8s-deployer" in (h.plugin, *h.also_named)]
+    assert (hit.plugin, hit.also_named, hit.also_in) == (
+        "kubernetes-deployer",
+        ["k8s-deployer"],
+        [],
+    )
+    assert hit.flags == ["duplicate"] and "k8s-deployer" in hit.flag_notes["duplicate"]
+    assert hit.install.command == "/plugin install kubernetes-deployer@alpha-market"
+    _plain_agrees(cat, "k8s deployer kubernetes manifests")
+
+
+def test_only_strict_aliases_fold(fixture_catalog: Callable[..., Catalog]) -> None:
+    """Same folder is not enough: what the entry picks out of it, its ref and its pin count;
+    the same files under two folders fold, two folders alike in their README only do not."""
+    deploy = "---\ndescription: Deploy charts to the cluster\n---\nRun helm upgrade.\n"
+    kit = {"description": "Cluster kit", "strict": False}
+    plugins = [
+        {**kit, "name": "kit-charts", "source": "./plugins/kit", "skills": ["./skills/charts"]},
+        {**kit, "name": "kit-probes", "source": "./plugins/kit", "skills": ["./skills/probes"]},
+        {"name": "ship", "source": {"source": "github", "repo": "acme/ship"},
+         "description": "Cluster ship"},
+        {"name": "ship-dev", "source": {"source": "github", "repo": "acme/ship", "ref": "dev"},
+         "description": "Cluster ship"},
+        {"name": "roll", "source": "./plugins/roll", "description": "Cluster roll"},
+        {"name": "roll-copy", "source": "./plugins/roll-copy", "description": "Cluster roll"},
+        {"name": "note-a", "source": "./plugins/note-a", "description": "Cluster note"},
+        {"name": "note-b", "source": "./plugins/note-b", "description": "Cluster note"},
+    ]  # fmt: skip
+    files = {
+        "plugins/kit/skills/charts/SKILL.md": "---\nname: charts\ndescription: c\n---\nx\n",
+        "plugins/kit/skills/probes/SKILL.md": "---\nname: probes\ndescription: p\n---\nx\n",
+        "plugins/roll/commands/deploy.md": deploy,
+        "plugins/roll-copy/commands/deploy.md": deploy,
+    }
+    cat = fixture_catalog(plugins, files=files)
+    hits = {h.plugin: h.also_named for h in discover(cat, "cluster", limit=20).results}
+    _plain_agrees(cat, "cluster", limit=20)
+    assert hits == {
+        "kit-charts": [],
+        "kit-probes": [],
+        "ship": [],
+        "ship-dev": [],
+        "roll": ["roll-copy"],
+        "note-a": [],
+        "note-b": [],
+    }
+    # The catalog lookup (show, and names beyond the candidates) agrees with the fold.
+    from agentops_lite.discovery.plugin_facts import alias_names
+
+    records = {r.name: r for r in cat.plugins()}
+    found = alias_names(cat.conn, list(records.values()))
+    assert {n: found[r.id] for n, r in records.items() if found[r.id]} == {
+        "roll": ["roll-copy"],
+        "roll-copy": ["roll"],
+    }
 
 
 def test_discover_flags_stale_archived_and_orders_by_recency(

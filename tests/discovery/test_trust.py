@@ -84,6 +84,19 @@ def test_trust_surface_lists_every_command_host_and_bin(market: tuple[Path, Cata
     assert _surface(cat, "quiet").runs == [] and _surface(cat, "quiet").hosts == []
 
 
+def test_hosts_of_a_plugin_whose_components_were_not_read_are_unknown(
+    market: tuple[Path, Catalog],
+) -> None:
+    # A capped folder keeps a plugin's README facts (`files`) but not its hooks and servers,
+    # where hosts are named: "none named" would be a guess.
+    _, cat = market
+    r = resolve(cat, "quiet")[0]
+    unread = r.model_copy(update={"entry": r.entry.model_copy(update={"components_read": False})})
+    assert unread.entry.files is not None
+    assert trust_surface(cat, unread).hosts is None
+    assert trust_surface(cat, r).hosts == []
+
+
 def test_second_refresh_shows_exactly_the_changes(market: tuple[Path, Catalog]) -> None:
     root, cat = market
     refresh(cat)

@@ -236,3 +236,29 @@ def test_install_plan_commands_are_never_wrapped(
     lines = r.stdout.splitlines()
     assert f"  claude plugin marketplace add {markets['alpha']}" in lines
     assert "  claude plugin install app@alpha" in lines
+
+
+def test_two_marketplaces_declaring_one_name_keep_their_own_keys_and_sources(
+    cli: Cli, make_marketplace: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `marketplace` is the catalog key in install-plan as in discover and show; the declared
+    # name (what `@` takes) is `marketplace_name`; each plugin's one-step names its own repo.
+    monkeypatch.setenv("AGENTOPS_OFFLINE", "1")
+    roots = {}
+    for folder, plugin in (("one", "alpha-tool"), ("two", "beta-tool")):
+        entry = {"name": plugin, "source": f"./plugins/{plugin}", "description": plugin}
+        files = {f"plugins/{plugin}/README.md": "x"}
+        roots[plugin] = make_marketplace("plus", [entry], files, folder=folder)
+        assert cli("marketplace", "add", str(roots[plugin])).exit_code == 0
+    keys = {
+        p["plugin"]: p["marketplace"]
+        for p in json.loads(cli("plugins", "--json").stdout)["plugins"]
+    }
+    assert len(set(keys.values())) == 2
+    code, doc = plan(cli, *(f"{p}@{k}" for p, k in keys.items()))
+    assert code == 0, doc
+    got = {p["plugin"]: (p["marketplace"], p["marketplace_name"]) for p in doc["plugins"]}
+    assert got == {p: (k, "plus") for p, k in keys.items()}
+    assert [s["source"] for s in doc["marketplaces"]] == [str(roots[p]) for p in keys]
+    installs = {step[3]: step[-1] for step in doc["one_step"] if step[2] == "install"}
+    assert installs == {p: str(roots[p]) for p in keys}

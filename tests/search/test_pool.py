@@ -44,6 +44,11 @@ def names(pool: Pool) -> list[str]:
     return [group[0].name for group, _ in pool.groups]
 
 
+def listed(pool: Pool) -> set[str]:
+    """Every listing's name, the folded ones included."""
+    return {r.name for group, _ in pool.groups for r in group}
+
+
 def ids_of(cat: Catalog, name: str) -> list[int]:
     rows = cat.conn.execute("SELECT id FROM plugins WHERE name = ? ORDER BY id", (name,))
     return [r[0] for r in rows]
@@ -76,7 +81,12 @@ def test_candidates_gate_drops_plugins_covering_little_of_the_query(cat: Catalog
 def test_candidates_fold_listings_of_one_plugin(cat: Catalog) -> None:
     pool = candidates(cat.conn, "helm", pool=50)
     (twin,) = [group for group, _ in pool.groups if group[0].name == "helm-twin"]
-    assert sorted(r.marketplace_key for r in twin) == ["alpha-market", "beta-market"]
+    # One plugin: in two marketplaces, and under a second name in beta (an alias).
+    assert sorted((r.marketplace_key, r.name) for r in twin) == [
+        ("alpha-market", "helm-twin"),
+        ("beta-market", "helm-alias"),
+        ("beta-market", "helm-twin"),
+    ]
     assert pool.repos == {"alpha-market": None, "beta-market": None}
 
 
@@ -91,7 +101,7 @@ def test_candidates_exclude_and_pool_size(cat: Catalog) -> None:
 
 def test_candidates_category_filter_is_case_insensitive(cat: Catalog) -> None:
     pool = candidates(cat.conn, "kubernetes", pool=50, category="devops")
-    assert set(names(pool)) == {"kubernetes-deployer", "helm-twin", "helm-alias"}
+    assert listed(pool) == {"kubernetes-deployer", "helm-twin", "helm-alias"}
     assert "general-notes" not in names(pool)  # it matches, but is filed under productivity
     assert candidates(cat.conn, "kubernetes", pool=50, category="cooking").groups == []
 
@@ -102,7 +112,7 @@ def test_candidates_marketplace_filter(cat: Catalog, category: str | None) -> No
     pool = candidates(cat.conn, "helm", pool=50, marketplace_ids=[beta], category=category)
     keys = {r.marketplace_key for group, _ in pool.groups for r in group}
     assert keys == {"beta-market"}
-    assert set(names(pool)) == {"helm-twin", "helm-alias"}
+    assert names(pool) == ["helm-twin"] and listed(pool) == {"helm-twin", "helm-alias"}
 
 
 def test_candidates_unknown_words_give_an_empty_pool(cat: Catalog) -> None:
@@ -124,7 +134,8 @@ def test_alias_names_of_pooled_listings_name_the_same_source(cat: Catalog) -> No
     from agentops_lite.discovery.plugin_facts import alias_names
 
     records = [r for group, _ in candidates(cat.conn, "helm", pool=50).groups for r in group]
-    by_listing = {(r.name, r.marketplace_key): alias_names(cat.conn, r) for r in records}
+    found = alias_names(cat.conn, records)
+    by_listing = {(r.name, r.marketplace_key): found[r.id] for r in records}
     assert by_listing[("helm-twin", "beta-market")] == ["helm-alias"]  # beta lists it twice
     assert by_listing[("helm-alias", "beta-market")] == ["helm-twin"]
     assert by_listing[("helm-twin", "alpha-market")] == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from typer.testing import Result
@@ -212,3 +213,84 @@ def test_of_two_plugins_fitting_a_need_the_one_that_knows_the_goal_comes_first()
     weak_sales = hit("salesviz", "Draw a chart of the sales figures", 0.5)
     order = _by_goal([(helm, "strong", 1.0), (weak_sales, "strong", 1.0)], needs[1], needs)
     assert [f[0].plugin for f in order] == ["helmviz", "salesviz"]
+
+
+def test_a_step_names_a_component_only_when_the_need_picks_it_out() -> None:
+    from agentops_lite.discovery.goal import Need
+    from agentops_lite.discovery.needs import _component_for
+    from agentops_lite.models import Component
+
+    def record(*components: tuple[str, str, str]) -> PluginRecord:
+        entry = SimpleNamespace(components=[Component(kind=k, name=n, description=d)  # type: ignore[arg-type]
+                                            for k, n, d in components])  # fmt: skip
+        return SimpleNamespace(name="nextjs-expert", entry=entry)  # type: ignore[return-value]
+
+    three = record(
+        ("command", "add-auth", "Add authentication to a Next.js application"),
+        ("command", "optimize", "Analyze and optimize Next.js application performance"),
+        ("command", "scaffold", "Scaffold Next.js components following best practices"),
+    )
+    # All three name Next.js: choosing the first would be made up.
+    assert _component_for(three, Need("build a SaaS with Next.js")) is None
+    # Nothing names the deploy; the words "it" stands for do not pick one either.
+    assert _component_for(three, Need("deploy it", context=("nextjs",))) is None
+    use = _component_for(three, Need("optimize the Next.js performance"))
+    assert use is not None and use.usage == "/nextjs-expert:optimize"
+    use = _component_for(three, Need("add sign-in with auth"))
+    assert use is not None and use.name == "add-auth"
+    # A plugin with a single component: that is what to use, whatever its blurb says.
+    one = record(("agent", "deployer", "Ships releases"))
+    use = _component_for(one, Need("deploy it"))
+    assert use is not None and use.usage == "nextjs-expert:deployer"
+    skill = record(("skill", "pdf", "Read PDF files"), ("hook", "guard", "Guards pdf reads"))
+    use = _component_for(skill, Need("summarise a pdf"))
+    assert use is not None and use.usage == "the pdf skill"
+
+
+def test_checks_run_together_gate_what_follows_on_all_of_them(
+    fixture_catalog: list[PluginRecord],
+) -> None:
+    with Catalog.open() as cat:
+        wf = planner.plan(
+            cat, "review the code and run the unit tests in parallel, then deploy if they pass"
+        )
+        found = planner.plan(cat, "scan for security issues; if you find any, debug and fix them")
+    assert check(dump(wf)).ok and check(dump(found)).ok
+    block, cond = wf.steps
+    assert isinstance(block, ParallelNode) and isinstance(cond, ConditionalNode)
+    ids = [b.id for b in block.branches]  # type: ignore[union-attr]
+    assert cond.if_ == " and ".join(f"{i}.passed" for i in ids)
+    assert [s.plugin for s in cond.then] == ["k8s-deployer"]  # type: ignore[union-attr]
+    gate, cond = found.steps
+    assert isinstance(gate, StepNode) and gate.outputs == ["found"] and gate.plugin == "vuln-scan"
+    assert '"found": true|false' in (gate.instructions or "")
+    assert isinstance(cond, ConditionalNode) and cond.if_ == f"{gate.id}.found"
+    # "debug and fix them" is two needs; the one plugin that does both serves them.
+    assert [s.plugin for s in cond.then] == ["debug-helper"] * 2  # type: ignore[union-attr]
+
+
+def test_plans_of_numbered_failing_and_parallel_goals_run_as_written(
+    fixture_catalog: list[PluginRecord],
+) -> None:
+    with Catalog.open() as cat:
+        numbered = planner.plan(cat, "1. scan for security issues 2. build the ci pipeline")
+        failing = planner.plan(cat, "deploy to kubernetes; if it fails, roll back")
+        together = planner.plan(
+            cat, "review the code and scan for security at the same time, then deploy"
+        )
+        broken, picks = planner.plan_goal(cat, "if the build is broken, debug it")
+    for wf in (numbered, failing, together, broken):
+        assert check(dump(wf)).ok
+    assert all(s.id[0].isalpha() for s in _steps(numbered))
+    # The branch for a failure runs when the deploy fails: the gate continues into it, and
+    # the plugin that deployed is the one to roll back with.
+    gate, cond = failing.steps
+    assert isinstance(gate, StepNode) and gate.on_failure == "continue" and gate.rollback is None
+    assert isinstance(cond, ConditionalNode) and not cond.then
+    assert [s.plugin for s in cond.else_] == ["k8s-deployer"]  # type: ignore[union-attr]
+    # The step after a parallel block takes every branch's result.
+    block, deploy = together.steps
+    assert isinstance(block, ParallelNode) and isinstance(deploy, StepNode)
+    assert set(deploy.inputs) == {b.id for b in block.branches}  # type: ignore[union-attr]
+    # A check nothing in the goal does is Claude's to answer, with no plugin guessed for it.
+    assert picks[0].added and picks[0].plugin is None and picks[0].check == "found"
