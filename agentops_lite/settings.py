@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+# pathlib (with the urllib.parse and ipaddress it imports) is imported where a Path is made: a
+# warm read command opens the catalog by `db_file()`, a str, and never needs it.
 
 ENV_HOME = "AGENTOPS_HOME"
 ENV_OFFLINE = "AGENTOPS_OFFLINE"
@@ -21,6 +27,8 @@ DB_FILENAME = "catalog.db"
 
 def home_dir() -> Path:
     """The folder holding the catalog: $AGENTOPS_HOME, else the platform's user data dir."""
+    from pathlib import Path
+
     override = os.environ.get(ENV_HOME)
     if override:
         return Path(override).expanduser()
@@ -33,8 +41,34 @@ def db_path() -> Path:
     return home_dir() / DB_FILENAME
 
 
+def _posix_path_text(text: str) -> str:
+    """`str(PurePosixPath(text))`: empty and `.` parts dropped, `..` kept, `//` kept only as
+    the very start (POSIX leaves it to the system), "." for nothing."""
+    root = "/" if text.startswith("/") else ""
+    if text.startswith("//") and not text.startswith("///"):
+        root = "//"
+    parts = [part for part in text.split("/") if part and part != "."]
+    return (root + "/".join(parts)) or "."
+
+
+def db_file() -> str:
+    """`str(db_path())`, without importing pathlib when $AGENTOPS_HOME names the folder."""
+    override = os.environ.get(ENV_HOME)
+    if not override or os.name != "posix":
+        return str(db_path())
+    expanded = os.path.expanduser(_posix_path_text(override))
+    if expanded.startswith("~"):  # no such user: pathlib's error, not a folder named "~x"
+        return str(db_path())
+    home = _posix_path_text(expanded)
+    if home == ".":
+        return DB_FILENAME
+    return home + DB_FILENAME if home.endswith("/") else f"{home}/{DB_FILENAME}"
+
+
 def claude_config_dir() -> Path:
     """Claude Code's config folder: $CLAUDE_CONFIG_DIR, else ~/.claude."""
+    from pathlib import Path
+
     override = os.environ.get(ENV_CLAUDE_CONFIG_DIR)
     if override:
         return Path(override).expanduser()

@@ -7,7 +7,8 @@ table on a warm, seeded catalog (a throw-away AGENTOPS_HOME, offline), and — w
 binary is found — `claude plugin list --json` with a throw-away HOME. Prints medians of wall
 time and of CPU time (user + sys, less sensitive to a loaded machine) and the ratios.
 
-    .venv/bin/python benchmarks/read_startup.py [--runs 21] [--json]
+    .venv/bin/python benchmarks/read_startup.py [--runs 21] [--json] [--baseline DIR]
+    AGENTOPS_SEMANTIC=0 .venv/bin/python benchmarks/read_startup.py   # the lexical ranker alone
 """
 
 from __future__ import annotations
@@ -25,9 +26,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 QUERY = "kubernetes helm"
-CLAUDE = (
-    REPO.parent / "main/.ci/claude-code/node_modules/@anthropic-ai/claude-code-linux-x64/claude"
-)
+_PIN = ".ci/claude-code/node_modules/@anthropic-ai/claude-code-linux-x64/claude"
+# This checkout's pinned binary (`cd .ci/claude-code && npm ci`), else the main checkout's.
+CLAUDE = next((p for p in (REPO / _PIN, REPO.parent / "main" / _PIN) if p.exists()), REPO / _PIN)
 
 
 def _run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
@@ -48,6 +49,11 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=21)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--claude", default=os.environ.get("AGENTOPS_TEST_CLAUDE_BIN", str(CLAUDE)))
+    parser.add_argument(
+        "--baseline",
+        help="an older checkout's folder (holding agentops_lite/): its discover --json and table "
+        "are timed too, first on PYTHONPATH, interleaved with these (before/after in one run)",
+    )
     args = parser.parse_args()
 
     exe = str(Path(sys.executable).parent / "agentops-lite")
@@ -76,6 +82,12 @@ def main() -> int:
             "discover --json": ([exe, "discover", QUERY, "--json"], env),
             "discover (table)": ([exe, "discover", QUERY], env),
         }
+        if args.baseline:
+            # The same catalog (the warm-up seeds it once): only the code differs.
+            path = [args.baseline, *filter(None, [env.get("PYTHONPATH")])]
+            old = {**env, "PYTHONPATH": os.pathsep.join(path)}
+            cmds["discover --json (baseline)"] = ([exe, "discover", QUERY, "--json"], old)
+            cmds["discover (table, baseline)"] = ([exe, "discover", QUERY], old)
         if Path(args.claude).exists():
             claude_cmd = [args.claude, "plugin", "list", "--json"]
             cmds["claude plugin list --json"] = (claude_cmd, claude_env)
@@ -100,9 +112,14 @@ def main() -> int:
     claude = "claude plugin list --json"
     if claude in wall:
         figures["x_claude_wall"] = {k: round(v / wall[claude], 2) for k, v in wall.items()}
+    # The `[semantic]` extra adds its own query cost (benchmarks/semantic.py): say which ran.
+    from agentops_lite.search.encoder import available
+
+    figures["semantic_stage"] = available()
     if args.json:
         print(json.dumps(figures, indent=2))
         return 0
+    print(f"semantic stage: {'on' if figures['semantic_stage'] else 'off'}; {args.runs} runs")
     print(f"{'command':28} {'wall ms':>8} {'cpu ms':>8} {'x python':>9} {'x claude':>9}")
     for k in cmds:
         vs_claude = f"{wall[k] / wall[claude]:9.2f}" if claude in wall else f"{'-':>9}"

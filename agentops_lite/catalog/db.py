@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import itertools
-import random
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from agentops_lite.errors import CatalogError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 BUSY_TIMEOUT_MS = 30_000
 LOCK_RETRIES = 8
@@ -25,7 +28,7 @@ def connect(path: Path | str) -> sqlite3.Connection:
     """Open (creating and migrating if needed) the catalog database at `path`."""
     memory = str(path) == ":memory:"
     if not memory:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(os.path.dirname(os.fspath(path)) or ".", exist_ok=True)
     try:
         # isolation_level=None: we issue BEGIN ourselves, so a refresh is exactly one transaction.
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
@@ -52,6 +55,8 @@ def begin(conn: sqlite3.Connection) -> None:
         except sqlite3.OperationalError as exc:
             if not _is_locked(exc) or attempt == LOCK_RETRIES:
                 raise CatalogError(f"the catalog is busy: {exc}") from exc
+            import random  # only when the catalog is busy: not on every open
+
             time.sleep(min(2.0, 0.05 * 2**attempt) * (0.5 + random.random()))
 
 

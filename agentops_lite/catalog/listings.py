@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import re
@@ -11,7 +10,12 @@ from datetime import timezone
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from agentops_lite.models import PluginRecord
+    from typing import TypeVar
+
+    from agentops_lite.catalog.stored import ListingLike
+
+    # fold keeps the listings' own type (pydantic records or `stored.Listing` views).
+    L = TypeVar("L", bound=ListingLike)
 
 # Keys of a marketplace entry that only describe a plugin. Two entries of one marketplace that
 # differ in nothing else install the same files under two names (han lists `helm` and its old
@@ -22,11 +26,12 @@ _DESCRIPTIVE = frozenset(
 )
 # What `install_spec` leaves out of an entry.
 SPEC_EXCLUDED = _DESCRIPTIVE | {"source"}
-# The digest of no files at all: two listings whose files were never read share it.
-_NO_FILES = hashlib.sha256(b"").hexdigest()
+# The digest of no files at all (sha256 of nothing): two listings whose files were never read
+# share it. Written out: hashlib is not imported on the warm read path.
+_NO_FILES = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 
-def preference(r: PluginRecord) -> tuple[bool, bool, float, int]:
+def preference(r: ListingLike) -> tuple[bool, bool, float, int]:
     """Sort key among the listings of one plugin: the one you installed, then a sound one, then
     the freshest, then the most starred (a stale copy in someone else's marketplace comes last)."""
     pushed = r.pushed_at
@@ -39,7 +44,7 @@ def preference(r: PluginRecord) -> tuple[bool, bool, float, int]:
     )
 
 
-def shown_first(group: Sequence[PluginRecord]) -> list[PluginRecord]:
+def shown_first(group: Sequence[L]) -> list[L]:
     """A group's listings in the order to show them: by `preference` (ties keep the group's
     order, best-matching first), except that among one marketplace's aliases, which tie on it,
     the name that marketplace lists first comes first: its primary name (han lists `helm`
@@ -72,7 +77,7 @@ def real_digest(digest: str | None, read: bool, components: int) -> str | None:
     return digest if read and components and digest and digest != _NO_FILES else None
 
 
-def alias_buckets(r: PluginRecord) -> list[tuple[str, ...]]:
+def alias_buckets(r: ListingLike) -> list[tuple[str, ...]]:
     """Where one marketplace's aliases of `r` can be: the same resolved source (folder, ref and
     pin), or the same recorded files. Listings of a bucket are aliases when their
     `install_spec` is the same too."""
@@ -89,7 +94,7 @@ def alias_buckets(r: PluginRecord) -> list[tuple[str, ...]]:
     return buckets
 
 
-def _aliases(records: Sequence[PluginRecord]) -> list[tuple[int, int]]:
+def _aliases(records: Sequence[ListingLike]) -> list[tuple[int, int]]:
     """Pairs of positions in `records` that are one marketplace's aliases of one plugin."""
     buckets: dict[tuple[str, ...], list[int]] = {}
     for i, r in enumerate(records):
@@ -107,7 +112,7 @@ def _aliases(records: Sequence[PluginRecord]) -> list[tuple[int, int]]:
     return pairs
 
 
-def fold(records: Sequence[PluginRecord]) -> list[list[PluginRecord]]:
+def fold(records: Sequence[L]) -> list[list[L]]:
     """Group listings of the same plugin: same name and (source, marketplace name or blurb), or
     one marketplace's aliases (`alias_buckets`).
 
@@ -136,7 +141,7 @@ def fold(records: Sequence[PluginRecord]) -> list[list[PluginRecord]]:
                 owner[key] = i
     for i, j in _aliases(records):
         parent[find(j)] = find(i)
-    groups: dict[int, list[PluginRecord]] = {}
+    groups: dict[int, list[L]] = {}
     for i, r in enumerate(records):
         groups.setdefault(find(i), []).append(r)
     return list(groups.values())  # dicts keep insertion order: the best member's position

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from agentops_lite.models import PluginEntry, PluginRecord
+if TYPE_CHECKING:
+    from agentops_lite.catalog.stored import Listing
+    from agentops_lite.models import PluginRecord
 
 # Stars and recency come from the plugin's own repo when it has one, else its marketplace's.
 _SQL = """
@@ -25,6 +27,9 @@ LEFT JOIN install_counts ic ON ic.plugin_name = p.name AND ic.marketplace_name =
 
 
 def record_from_row(row: tuple[Any, ...]) -> PluginRecord:
+    # Here, not at the top: `query_listings` (the warm discover path) never loads pydantic.
+    from agentops_lite.models import PluginEntry, PluginRecord
+
     return PluginRecord(
         id=row[0],
         marketplace_key=row[1],
@@ -41,13 +46,9 @@ def record_from_row(row: tuple[Any, ...]) -> PluginRecord:
     )
 
 
-def query_plugins(
-    conn: sqlite3.Connection,
-    *,
-    marketplace_id: int | None = None,
-    name: str | None = None,
-    ids: list[int] | None = None,
-) -> list[PluginRecord]:
+def _select(
+    marketplace_id: int | None, name: str | None, ids: list[int] | None
+) -> tuple[str, list[Any]]:
     where: list[str] = []
     args: list[Any] = []
     if marketplace_id is not None:
@@ -60,4 +61,21 @@ def query_plugins(
         where.append(f"p.id IN ({','.join('?' * len(ids))})")
         args.extend(ids)
     sql = _SQL + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY m.key, p.position"
-    return [record_from_row(r) for r in conn.execute(sql, args)]
+    return sql, args
+
+
+def query_plugins(
+    conn: sqlite3.Connection,
+    *,
+    marketplace_id: int | None = None,
+    name: str | None = None,
+    ids: list[int] | None = None,
+) -> list[PluginRecord]:
+    return [record_from_row(r) for r in conn.execute(*_select(marketplace_id, name, ids))]
+
+
+def query_listings(conn: sqlite3.Connection, *, ids: list[int]) -> list[Listing]:
+    """The same listings as `query_plugins(ids=...)`, as plain `stored.Listing` views."""
+    from agentops_lite.catalog.stored import listing_from_row
+
+    return [listing_from_row(r) for r in conn.execute(*_select(None, None, ids))]

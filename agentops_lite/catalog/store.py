@@ -6,21 +6,25 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
-from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from agentops_lite.catalog import db
-from agentops_lite.catalog.rows import dump_raw, plugin_row
 from agentops_lite.errors import NotFoundError, UsageError
-from agentops_lite.models import (
-    MarketplaceRecord,
-    Origin,
-    PluginRecord,
-    RefreshReport,
-    RepoMetrics,
-)
-from agentops_lite.parse.names import is_valid_id
-from agentops_lite.sources.base import LoadResult, SourceSpec, SpecKind
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from agentops_lite.models import (
+        MarketplaceRecord,
+        Origin,
+        PluginRecord,
+        RefreshReport,
+        RepoMetrics,
+    )
+    from agentops_lite.sources.base import LoadResult, SourceSpec, SpecKind
+
+# The models, the row shaping and the source types are imported where they are used: a warm
+# `discover` opens the catalog and reads a few counts, and must not load pydantic for that.
 
 # Builds the search index of one stored marketplace: (connection, marketplace id).
 Indexer = Callable[[sqlite3.Connection, int], None]
@@ -56,6 +60,8 @@ _MKT_COLUMNS = (
 
 
 def _marketplace(row: tuple[Any, ...]) -> MarketplaceRecord:
+    from agentops_lite.models import MarketplaceRecord
+
     return MarketplaceRecord(
         id=row[0],
         key=row[1],
@@ -84,15 +90,25 @@ def _marketplace(row: tuple[Any, ...]) -> MarketplaceRecord:
 class Catalog:
     """A handle on the catalog database. Core code passes it around; it never prints."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path | None = None) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path | str | None = None) -> None:
         self.conn = conn
-        self.path = path
+        self._path = path
+
+    @property
+    def path(self) -> Path | None:
+        """The catalog file (None: a connection handed in without one)."""
+        if isinstance(self._path, str):
+            from pathlib import Path
+
+            return Path(self._path)
+        return self._path
 
     @classmethod
     def open(cls, path: Path | None = None) -> Catalog:
-        from agentops_lite.settings import db_path
+        from agentops_lite.settings import db_file
 
-        target = path or db_path()
+        # db_file() is str(db_path()) without importing pathlib (a warm read command's open).
+        target = path if path is not None else db_file()
         return cls(db.connect(target), target)
 
     def close(self) -> None:
@@ -166,6 +182,8 @@ class Catalog:
         ).fetchone()
         if existing:
             raise UsageError(f"{spec.display()} is already in the catalog as {existing[0]!r}")
+        from pathlib import Path
+
         base = key_hint or (spec.location if spec.kind != "local" else Path(spec.location).name)
         with db.write(self.conn):
             key = self._free_key(base or "marketplace")
@@ -208,7 +226,9 @@ class Catalog:
         row = self.conn.execute(
             "SELECT ref FROM marketplaces WHERE id = ?", (record.id,)
         ).fetchone()
-        kind = cast(SpecKind, record.source_kind)
+        from agentops_lite.sources.base import SourceSpec
+
+        kind = cast("SpecKind", record.source_kind)
         return SourceSpec(kind=kind, location=record.source, ref=row[0] if row else None)
 
     # -- storing a load ---------------------------------------------------------------------
@@ -236,6 +256,11 @@ class Catalog:
         return _marketplace(row)
 
     def _store(self, mid: int, result: LoadResult) -> None:
+        from pathlib import Path
+
+        from agentops_lite.catalog.rows import dump_raw, plugin_row
+        from agentops_lite.parse.names import is_valid_id
+
         c = self.conn
         row = c.execute(
             "SELECT source, repo, key, origin, key_pinned FROM marketplaces WHERE id = ?", (mid,)

@@ -14,9 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from agentops_lite.analytics.models import Stats
 from agentops_lite.analytics.report import ReportResult
 from agentops_lite.discovery.compare import CompareResult, PluginDetails
-from agentops_lite.discovery.plugin_facts import InstallRecipe
+from agentops_lite.discovery.install_lines import InstallRecipe
 from agentops_lite.discovery.prime import PrimeResult
-from agentops_lite.discovery.rank import DiscoverResult, Hit
+from agentops_lite.discovery.rank_models import DiscoverResult, Hit
 from agentops_lite.discovery.review import ReviewResult
 from agentops_lite.discovery.trust import ChangesResult
 from agentops_lite.install.models import InstallPlan

@@ -12,9 +12,15 @@ from agentops_lite.cli.render import note, out, plugin_header, safe_text, table,
 
 if TYPE_CHECKING:
     from agentops_lite.discovery.compare import CompareResult, PluginDetails
-    from agentops_lite.discovery.plugin_facts import InstallRecipe
+    from agentops_lite.discovery.found import Found, FoundHit
+    from agentops_lite.discovery.install_lines import InstallRecipe
+    from agentops_lite.discovery.plugin_facts import Recipe
     from agentops_lite.discovery.prime import PrimeResult
-    from agentops_lite.discovery.rank import DiscoverResult, Hit
+    from agentops_lite.discovery.rank_models import Hit
+
+    # `discover` draws its plain result (`found`); similar and prime draw the output models.
+    AnyHit = Hit | FoundHit
+    AnyRecipe = InstallRecipe | Recipe
 
 
 def _date(value: object) -> str:
@@ -35,7 +41,7 @@ def stars_text(stars: int | None, at: datetime | None) -> str:
     return f"{stars:,} (recorded {_date(at)}, {_age(at)} days ago)"
 
 
-def _stars_note(hits: Sequence[Hit]) -> str:
+def _stars_note(hits: Sequence[AnyHit]) -> str:
     dates = sorted({_date(h.stars_at) for h in hits if h.stars is not None and h.stars_at})
     if not dates:
         return ""
@@ -55,11 +61,11 @@ _MAX_NAME = 64
 _TABLE_FIXED = 7 + 2 * 6 + 2 + 5 + 5 + 10
 
 
-def _label(h: Hit) -> str:
+def _label(h: AnyHit) -> str:
     return f"{h.plugin}@{h.marketplace}"
 
 
-def _tags(h: Hit) -> Text:
+def _tags(h: AnyHit) -> Text:
     tags = Text()
     if h.flags:
         tags.append("[" + ", ".join(h.flags) + "]", style="yellow")
@@ -79,11 +85,11 @@ def _line(text: Text, indent: str = "") -> None:
     out().print(Text(indent) + text, soft_wrap=True)
 
 
-def install_block(recipes: Sequence[InstallRecipe], header: bool = True) -> None:
+def install_block(recipes: Sequence[AnyRecipe], header: bool = True) -> None:
     """The install lines of these results: each marketplace's add step once, then its installs;
     a shared marketplace name is said so, with the one-step form that names the source."""
     by_add: dict[str, dict[str, None]] = {}
-    shared: dict[str, list[InstallRecipe]] = {}
+    shared: dict[str, list[AnyRecipe]] = {}
     for r in recipes:
         by_add.setdefault(r.marketplace_add, {})[r.command] = None
         if r.name_shared_with:
@@ -113,7 +119,7 @@ def install_block(recipes: Sequence[InstallRecipe], header: bool = True) -> None
             _line(untrusted(step), "  ")
 
 
-def discover_table(result: DiscoverResult, explain: bool, filters: Sequence[str] = ()) -> None:
+def discover_table(result: Found, explain: bool, filters: Sequence[str] = ()) -> None:
     if not result.results:
         info = result.catalog
         message = Text("no plugin matches ") + untrusted(result.query, 80, style="bold")
@@ -147,11 +153,11 @@ def discover_table(result: DiscoverResult, explain: bool, filters: Sequence[str]
     )
 
 
-def _stars(h: Hit) -> str:
+def _stars(h: AnyHit) -> str:
     return "—" if h.stars is None else str(h.stars)
 
 
-def _results_table(result: DiscoverResult, name_chars: int, desc_chars: int) -> None:
+def _results_table(result: Found, name_chars: int, desc_chars: int) -> None:
     t = table("#", "plugin@marketplace", "score", "stars", "updated", "description")
     t.columns[1].no_wrap = True
     t.columns[5].no_wrap = True
@@ -174,7 +180,7 @@ def _results_table(result: DiscoverResult, name_chars: int, desc_chars: int) -> 
     out().print(t)
 
 
-def _stacked(hits: Sequence[Hit], width: int) -> None:
+def _stacked(hits: Sequence[AnyHit], width: int) -> None:
     """One result per block: name and score, one line of description, its install lines."""
     for i, h in enumerate(hits, 1):
         head = Text(f"{i:>2}. ") + untrusted(_label(h), max(24, width - 4), style="bold")
@@ -204,7 +210,7 @@ def _stacked(hits: Sequence[Hit], width: int) -> None:
     install_block([h.install for h in hits], header=False)
 
 
-def _explain(result: DiscoverResult) -> None:
+def _explain(result: Found) -> None:
     for i, h in enumerate(result.results, 1):
         out().print(Text(f"{i}. ") + untrusted(_label(h), style="bold"))
         comp = h.components

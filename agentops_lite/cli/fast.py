@@ -101,15 +101,15 @@ def discover_answer(
     """`discover`: rank, then print the JSON document or the table (the typer command too)."""
     from agentops_lite.cli import render
     from agentops_lite.cli.session import read_catalog, snapshot_note
-    from agentops_lite.discovery.rank import discover as run
-    from agentops_lite.discovery.rank import parse_weights, require_query
+    from agentops_lite.discovery import rank
 
-    require_query(args.query)  # before --refresh goes to the network
-    parsed = parse_weights(weights)
+    rank.require_query(args.query)  # before --refresh goes to the network
+    parsed = rank.parse_weights(weights)
     with read_catalog() as cat:
         if before is not None:
             before(cat)
-        result = run(
+        # plain: the result as tuples, printed without pydantic (the same JSON document).
+        result = rank.discover(
             cat,
             args.query,
             limit=args.limit,
@@ -120,9 +120,12 @@ def discover_answer(
             weights=parsed,
             half_life_days=half_life,
             explain=args.explain,
+            plain=True,
         )
         if args.json_:
-            render.emit_json(result)
+            from agentops_lite.discovery.found import as_json
+
+            render.emit_json(as_json(result))
             return
         from agentops_lite.cli.discover_views import discover_table
 

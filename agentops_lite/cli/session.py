@@ -16,11 +16,16 @@ if TYPE_CHECKING:
 @contextmanager
 def catalog() -> Iterator[Catalog]:
     from agentops_lite.catalog import Catalog
-    from agentops_lite.refresh.store import reindex_if_marked
+    from agentops_lite.catalog.meta import REINDEX_KEY
 
     cat = Catalog.open()
     try:
-        reindex_if_marked(cat)  # a catalog from before the search index: index it once
+        # The indexing machinery loads only when a catalog from before the search index (or a
+        # migration) asks for it: a warm read command skips it.
+        if cat.get_meta(REINDEX_KEY) is not None:
+            from agentops_lite.refresh.store import reindex_if_marked
+
+            reindex_if_marked(cat)  # index it once
         yield cat
     finally:
         cat.close()
@@ -37,11 +42,15 @@ def read_catalog() -> Iterator[Catalog]:
     Cheap once set up (one indexed read). On the seeding run it also checks, in parallel and
     for at most half a second, whether GitHub answers, so the note can say so.
     """
-    from agentops_lite.refresh.seed import install_if_fresh
-    from agentops_lite.settings import db_path
+    import os
+
+    from agentops_lite.settings import db_file, db_path
 
     _first_run.clear()
-    install_if_fresh(db_path())  # no catalog yet: start from the prebuilt, indexed snapshot
+    if not os.path.exists(db_file()):
+        from agentops_lite.refresh.seed import install_if_fresh
+
+        install_if_fresh(db_path())  # no catalog yet: start from the prebuilt, indexed snapshot
     with catalog() as cat:
         if cat.get_meta("setup") is None:
             # Only a first run seeds: the warm path never loads the defaults machinery.
@@ -74,10 +83,10 @@ def _start_probe() -> Callable[[], str | None]:
 
 def snapshot_note(cat: Catalog) -> None:
     """One stderr line when results include snapshot data: its date and age, and what next."""
-    from agentops_lite.catalog.meta import snapshot_age
+    from agentops_lite.catalog.meta import snapshot_facts
     from agentops_lite.cli import render
 
-    age = snapshot_age(cat)
+    age = snapshot_facts(cat)
     if age is None:
         return
     days = "1 day" if age.age_days == 1 else f"{age.age_days} days"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from pydantic import Field
 
 from agentops_lite.catalog.listings import fold, preference
-from agentops_lite.discovery.plugin_facts import InstallOption, InstallRecipe
+from agentops_lite.discovery.install_lines import InstallOption, InstallRecipe
 from agentops_lite.discovery.quality import QualityScore
 from agentops_lite.discovery.trust import TrustSurface
 from agentops_lite.errors import NotFoundError, UsageError
@@ -16,7 +16,7 @@ from agentops_lite.models import Component, OutputModel, Problem
 
 if TYPE_CHECKING:
     from agentops_lite.catalog.store import Catalog
-    from agentops_lite.discovery.rank import Hit
+    from agentops_lite.discovery.rank_models import Hit
     from agentops_lite.models import PluginRecord
 
 CHARS_PER_TOKEN = 4  # rough estimate for English prose

@@ -11,7 +11,7 @@ from pydantic import Field
 
 from agentops_lite.discovery.fit import FIT_ORDER, FitLevel, fits
 from agentops_lite.discovery.goal import Need, Role, undoes
-from agentops_lite.discovery.rank import Hit
+from agentops_lite.discovery.rank_models import Hit
 from agentops_lite.errors import NotFoundError, UsageError
 from agentops_lite.models import OutputModel
 from agentops_lite.search.synonyms import GENERIC, QUERY_FILLER

@@ -2,53 +2,39 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
-
-from pydantic import Field
-
-from agentops_lite.models import OutputModel
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     import sqlite3
     from collections.abc import Sequence
 
-    from agentops_lite.models import PluginEntry, PluginRecord
+    from agentops_lite.catalog.stored import EntryLike, ListingLike
+    from agentops_lite.discovery.install_lines import InstallOption, InstallRecipe
 
 STALE_DAYS = 365
 
 
-class InstallRecipe(OutputModel):
-    """How to install one listing: the same lines in every view, the commands and the skill."""
+class Recipe(NamedTuple):
+    """`install_lines.InstallRecipe`'s fields (plain: the warm discover path builds these)."""
 
-    marketplace_add: str = Field(
-        description="`/plugin marketplace add SOURCE`: adds the marketplace this listing is from"
-    )
-    command: str = Field(
-        description="`/plugin install PLUGIN@NAME`: works once that marketplace is added"
-    )
-    one_step: str = Field(
-        description="`claude plugin install PLUGIN --marketplace SOURCE` (a shell command): adds "
-        "the marketplace if needed and installs from it; unambiguous even when the name is shared"
-    )
-    name_shared_with: list[str] = Field(
-        default_factory=list,
-        description="Sources of other catalog marketplaces declaring the same name: after adding "
-        "one of them, `command` would install from it, so use `one_step`",
-    )
+    marketplace_add: str
+    command: str
+    one_step: str
+    name_shared_with: list[str]
 
 
-class InstallOption(OutputModel):
-    plugin: str = Field(description="The plugin's name in that marketplace")
-    marketplace: str = Field(description="Catalog key of the marketplace")
-    marketplace_name: str | None = Field(description="Name the marketplace declares")
-    install: InstallRecipe
+class Option(NamedTuple):
+    """`install_lines.InstallOption`'s fields."""
+
+    plugin: str
+    marketplace: str
+    marketplace_name: str | None
+    install: Recipe
     installed: bool
 
 
-@dataclass(frozen=True)
-class MarketSources:
+class MarketSources(NamedTuple):
     """Each catalog marketplace's `marketplace add` source, and which declare the same name."""
 
     source: dict[str, str]  # catalog key -> owner/repo for GitHub, else what the user added
@@ -65,28 +51,39 @@ class MarketSources:
             by_name.setdefault((name or key).lower(), []).append(key)
         return cls(source, by_name)
 
-    def recipe(self, r: PluginRecord) -> InstallRecipe:
+    def plain_recipe(self, r: ListingLike) -> Recipe:
         where = self.source.get(r.marketplace_key, r.marketplace_source)
         declared = (r.marketplace_name or r.marketplace_key).lower()
         others = [k for k in self.by_name.get(declared, []) if k != r.marketplace_key]
-        return InstallRecipe(
+        return Recipe(
             marketplace_add=f"/plugin marketplace add {where}",
             command=f"/plugin install {r.install_name}",
             one_step=f"claude plugin install {r.name} --marketplace {where}",
             name_shared_with=sorted({self.source.get(k, k) for k in others}),
         )
 
-    def option(self, r: PluginRecord) -> InstallOption:
-        return InstallOption(
+    def plain_option(self, r: ListingLike) -> Option:
+        return Option(
             plugin=r.name,
             marketplace=r.marketplace_key,
             marketplace_name=r.marketplace_name,
-            install=self.recipe(r),
+            install=self.plain_recipe(r),
             installed=r.installed,
         )
 
+    def recipe(self, r: ListingLike) -> InstallRecipe:
+        from agentops_lite.discovery.install_lines import InstallRecipe
 
-def flags_of(r: PluginRecord, now: datetime, aliases: int) -> list[str]:
+        return InstallRecipe(**self.plain_recipe(r)._asdict())
+
+    def option(self, r: ListingLike) -> InstallOption:
+        from agentops_lite.discovery.install_lines import InstallOption
+
+        o = self.plain_option(r)
+        return InstallOption(**{**o._asdict(), "install": self.recipe(r)})
+
+
+def flags_of(r: ListingLike, now: datetime, aliases: int) -> list[str]:
     flags: list[str] = []
     if r.archived:
         flags.append("archived")
@@ -101,7 +98,7 @@ def flags_of(r: PluginRecord, now: datetime, aliases: int) -> list[str]:
     return flags
 
 
-def alias_names(conn: sqlite3.Connection, records: Sequence[PluginRecord]) -> dict[int, list[str]]:
+def alias_names(conn: sqlite3.Connection, records: Sequence[ListingLike]) -> dict[int, list[str]]:
     """Plugin id -> the other names it has in its own marketplace
     (`catalog.listings.alias_buckets`): the `duplicate` flag, and the names a folded result
     also has. One query per source folder however many of `records` share it."""
@@ -158,14 +155,24 @@ def alias_names(conn: sqlite3.Connection, records: Sequence[PluginRecord]) -> di
     return out
 
 
-def _components_json(r: PluginRecord) -> str:
-    """The `components_json` column as `catalog.rows.plugin_row` writes it (a test checks)."""
+def _components_json(r: ListingLike) -> str:
+    """The `components_json` column as `catalog.rows.plugin_row` writes it (a test checks):
+    `Component.model_dump(exclude_none=True)`, field by field (the plain views have no dump)."""
     import json
 
-    return json.dumps([c.model_dump(exclude_none=True) for c in r.entry.components])
+    shipped = []
+    for c in r.entry.components:
+        fields = {
+            "kind": c.kind,
+            "name": c.name,
+            "description": c.description,
+            "command": c.command,
+        }
+        shipped.append({k: v for k, v in fields.items() if v is not None})
+    return json.dumps(shipped)
 
 
-def flag_notes(r: PluginRecord, flags: list[str], aliases: list[str]) -> dict[str, str]:
+def flag_notes(r: ListingLike, flags: list[str], aliases: list[str]) -> dict[str, str]:
     """What each flag means for this listing, in words (shown by --explain, show and --json)."""
     notes = {
         "archived": "its repository is archived: no more updates",
@@ -181,7 +188,7 @@ def flag_notes(r: PluginRecord, flags: list[str], aliases: list[str]) -> dict[st
     return {f: notes.get(f, f) for f in flags}
 
 
-def component_counts(entry: PluginEntry) -> dict[str, int]:
+def component_counts(entry: EntryLike) -> dict[str, int]:
     """How many commands, agents, skills, hooks, MCP and LSP servers it ships (by kind)."""
     counts: dict[str, int] = {}
     for c in entry.components:

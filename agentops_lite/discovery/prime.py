@@ -9,7 +9,8 @@ from pydantic import Field
 
 from agentops_lite.discovery.intent import STAGES, analyse, stage_query
 from agentops_lite.discovery.needs import NeedPick
-from agentops_lite.discovery.rank import Hit, discover
+from agentops_lite.discovery.rank import discover
+from agentops_lite.discovery.rank_models import Hit
 from agentops_lite.models import OutputModel
 
 if TYPE_CHECKING:

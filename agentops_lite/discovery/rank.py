@@ -3,35 +3,56 @@
 from __future__ import annotations
 
 import math
-import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Literal
-
-from pydantic import Field
+from typing import TYPE_CHECKING, Literal, NamedTuple, overload
 
 from agentops_lite.catalog.listings import shown_first
+from agentops_lite.discovery.found import (
+    SHOWN_COMPONENTS,
+    Found,
+    FoundCatalog,
+    FoundConcept,
+    FoundHit,
+    ScoreParts,
+    real,
+)
 from agentops_lite.discovery.plugin_facts import (
-    InstallOption,
-    InstallRecipe,
     MarketSources,
     alias_names,
     component_counts,
     flag_notes,
     flags_of,
 )
-from agentops_lite.discovery.quality import quality_of
+from agentops_lite.discovery.quality_parts import score_of
 from agentops_lite.errors import UsageError
-from agentops_lite.models import OutputModel, SnapshotAge
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from agentops_lite.catalog.store import Catalog
-    from agentops_lite.models import PluginRecord
+    from agentops_lite.catalog.stored import Listing
+    from agentops_lite.discovery.rank_models import CatalogInfo as CatalogInfo
+    from agentops_lite.discovery.rank_models import Components as Components
+    from agentops_lite.discovery.rank_models import DiscoverResult as DiscoverResult
+    from agentops_lite.discovery.rank_models import Hit as Hit
+    from agentops_lite.discovery.rank_models import QueryConcept as QueryConcept
     from agentops_lite.search.fusion import Fused
     from agentops_lite.search.pool import Pool
+
+# pydantic is not imported here: a warm `discover --json` ranks and prints `found` tuples
+# (`plain=True`); the output models (`rank_models`) are built only for callers that want them.
+_MODELS = frozenset({"CatalogInfo", "Components", "DiscoverResult", "Hit", "QueryConcept"})
+
+
+def __getattr__(name: str) -> object:
+    # `from agentops_lite.discovery.rank import Hit` keeps working: the models load on first use.
+    if name in _MODELS:
+        from agentops_lite.discovery import rank_models
+
+        return getattr(rank_models, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 SIGNALS = ("relevance", "stars", "recency", "installs")
 DEFAULT_WEIGHTS = {"relevance": 0.4, "stars": 0.2, "recency": 0.2, "installs": 0.2}
@@ -39,7 +60,6 @@ HALF_LIFE_DAYS = 180.0
 STAR_SCALE = 10_000  # stars at which the signal reaches 1 (log scale)
 INSTALL_SCALE = 100_000
 FLAG_PENALTY = {"archived": 0.5, "manifest-errors": 0.8, "stale": 0.9}
-SHOWN_COMPONENTS = 10
 _NAMED_KINDS = ("command", "skill", "agent")
 # The typical value of a signal (what a plugin without it counts at) comes from this many of the
 # best-matching candidates: a fixed set, so no score depends on --limit or on the filters.
@@ -49,106 +69,6 @@ TYPICAL_PEERS = 40
 # without, 0.667 at w = 0.1; w = 0.05, 0.15 and 0.2 were 0.665-0.667 too. It does not drop, so
 # it is kept at the best of those.
 QUALITY_PRIOR = 0.1
-
-
-class Components(OutputModel):
-    relevance: float = Field(description="Query match in [0, 1] (1 = the best match)")
-    stars: float | None = Field(description="log-scaled stars in [0, 1]; null when unknown")
-    recency: float | None = Field(description="Decay on the last push in [0, 1]; null: unknown")
-    installs: float | None = Field(description="log-scaled install count; null when unknown")
-    semantic: float | None = Field(
-        default=None,
-        description="Cosine similarity of the query to the plugin (the semantic stage); null: "
-        "the stage is off or the plugin is not among the model's nearest",
-    )
-
-
-class Hit(OutputModel):
-    plugin: str
-    marketplace: str = Field(description="Catalog key (the declared name unless it collides)")
-    score: float = Field(
-        description="Weighted sum of the components, in [0, 1]; with the semantic stage, the "
-        "reciprocal-rank fusion of that ranking with the model's, in [0, 1]"
-    )
-    components: Components
-    description: str | None
-    install: InstallRecipe = Field(description="How to install the listing shown")
-    installed: bool
-    flags: list[str] = Field(description="archived, manifest-errors, stale, duplicate")
-    flag_notes: dict[str, str] = Field(
-        default_factory=dict, description="What each flag means for this listing"
-    )
-    category: str | None = None
-    stars: int | None = Field(default=None, description="Stargazers; null: unknown (not 0)")
-    stars_at: datetime | None = Field(
-        default=None, description="When that star count was recorded (it may predate the data)"
-    )
-    pushed_at: datetime | None = None
-    installs: int | None = None
-    matched: list[str] = Field(default_factory=list, description="Query concepts it matched")
-    also_in: list[InstallOption] = Field(
-        default_factory=list, description="Other marketplaces listing the same plugin"
-    )
-    also_named: list[str] = Field(
-        default_factory=list,
-        description="Other names this plugin has in the same marketplace (the `duplicate` "
-        "flag): one plugin under several names, folded into this result",
-    )
-    contains: dict[str, int] | None = Field(
-        default=None, description="Components it ships, by kind; null: its files were not read"
-    )
-    component_names: list[str] | None = Field(
-        default=None,
-        description=f"Its first {SHOWN_COMPONENTS} command, skill and agent names; null: not read",
-    )
-    plugin_id: int = Field(description="Catalog row id (for `show`)")
-    explain: list[str] | None = None
-    fit: Literal["strong", "partial", "weak"] | None = Field(
-        default=None,
-        description="How much of the query it matched, in absolute terms (relevance is relative "
-        "to the best result): strong, partial or weak",
-    )
-
-
-class CatalogInfo(OutputModel):
-    marketplaces: int
-    plugins: int
-    refreshed_at: datetime | None
-    snapshot: SnapshotAge | None = Field(
-        default=None, description="Set when some results come from the built-in snapshot"
-    )
-
-
-class QueryConcept(OutputModel):
-    concept: str = Field(description="The words of the query this concept stands for")
-    terms: list[str] = Field(description="Index terms searched for it (stemmed), best first")
-    importance: float = Field(description="Its weight in the query (idf-based)")
-    corrected: dict[str, str] = Field(default_factory=dict, description="Typo -> indexed term")
-
-
-class DiscoverResult(OutputModel):
-    query: str
-    results: list[Hit]
-    catalog: CatalogInfo
-    weights: dict[str, float]
-    interpretation: list[QueryConcept] = Field(
-        default_factory=list, description="How the query was read: concepts and variants"
-    )
-    nothing_fits: bool = Field(
-        default=False,
-        description="True when even the best result fits the query only weakly (or none is "
-        "found): the results are the closest matches, not a recommendation",
-    )
-    semantic: str | None = Field(
-        default=None,
-        description="The model of the semantic stage when it ranked these results (the "
-        "`[semantic]` extra); null: the lexical ranking alone",
-    )
-    missing: str | None = Field(
-        default=None,
-        description="Set when a filter asks for a signal that no listing in the catalog has "
-        "(e.g. --min-stars with no star data): the empty result says nothing about the plugins",
-    )
 
 
 def parse_weights(text: str | None) -> dict[str, float]:
@@ -227,6 +147,7 @@ def require_query(query: str) -> None:
         raise UsageError("the query is empty", hint='e.g. agentops-lite discover "kubernetes helm"')
 
 
+@overload
 def discover(
     catalog: Catalog,
     query: str,
@@ -241,8 +162,72 @@ def discover(
     explain: bool = False,
     now: datetime | None = None,
     exclude: frozenset[int] = frozenset(),
-) -> DiscoverResult:
-    """Rank the catalog's plugins for `query` (see the module docstring for the method)."""
+    plain: Literal[False] = False,
+) -> DiscoverResult: ...
+
+
+@overload
+def discover(
+    catalog: Catalog,
+    query: str,
+    *,
+    limit: int = 10,
+    marketplaces: Sequence[str] = (),
+    category: str | None = None,
+    installed: bool | None = None,
+    min_stars: int | None = None,
+    weights: dict[str, float] | None = None,
+    half_life_days: float = HALF_LIFE_DAYS,
+    explain: bool = False,
+    now: datetime | None = None,
+    exclude: frozenset[int] = frozenset(),
+    plain: Literal[True],
+) -> Found: ...
+
+
+def discover(
+    catalog: Catalog,
+    query: str,
+    *,
+    limit: int = 10,
+    marketplaces: Sequence[str] = (),
+    category: str | None = None,
+    installed: bool | None = None,
+    min_stars: int | None = None,
+    weights: dict[str, float] | None = None,
+    half_life_days: float = HALF_LIFE_DAYS,
+    explain: bool = False,
+    now: datetime | None = None,
+    exclude: frozenset[int] = frozenset(),
+    plain: bool = False,
+) -> DiscoverResult | Found:
+    """Rank the catalog's plugins for `query` (see the module docstring for the method).
+
+    `plain`: the result as `found` tuples (the same document, without pydantic)."""
+    found = _discover(catalog, query, limit, marketplaces, category, installed, min_stars,
+                      weights, half_life_days, explain, now, exclude)  # fmt: skip
+    if plain:
+        return found
+    from agentops_lite.discovery.found import as_python
+    from agentops_lite.discovery.rank_models import DiscoverResult
+
+    return DiscoverResult.model_validate(as_python(found))
+
+
+def _discover(
+    catalog: Catalog,
+    query: str,
+    limit: int,
+    marketplaces: Sequence[str],
+    category: str | None,
+    installed: bool | None,
+    min_stars: int | None,
+    weights: dict[str, float] | None,
+    half_life_days: float,
+    explain: bool,
+    now: datetime | None,
+    exclude: frozenset[int],
+) -> Found:
     require_query(query)
     from agentops_lite.search.pool import candidates
 
@@ -251,13 +236,13 @@ def discover(
     weights = weights or parse_weights(None)
     now = now or datetime.now(timezone.utc)
     n_mkt, n_plugins = catalog.counts()
-    from agentops_lite.catalog.meta import snapshot_age
+    from agentops_lite.catalog.meta import snapshot_facts
 
-    info = CatalogInfo(
+    info = FoundCatalog(
         marketplaces=n_mkt,
         plugins=n_plugins,
         refreshed_at=catalog.last_refreshed(),
-        snapshot=snapshot_age(catalog),
+        snapshot=snapshot_facts(catalog),
     )
     mids = [catalog.marketplace(m).id for m in marketplaces]
     pool = candidates(
@@ -273,12 +258,13 @@ def discover(
     peers = [g for g, _ in pool.groups[:TYPICAL_PEERS]]
     scorer = Scorer(weights, half_life_days, now).with_typical(peers)
 
-    def passes(group: Sequence[PluginRecord]) -> bool:
+    def passes(group: Sequence[Listing]) -> bool:
         if installed is not None and any(r.installed for r in group) != installed:
             return False
         return min_stars is None or max(r.stars or 0 for r in group) >= min_stars
 
-    from agentops_lite.search.semantic import MODEL_ID, available
+    # encoder, not semantic: without the stage its scan and storage code never loads.
+    from agentops_lite.search.encoder import MODEL_ID, available
 
     filters = (mids, category, exclude)
     if available() and (fused := _fused(catalog, query, pool.groups, scorer, passes, filters)):
@@ -286,7 +272,7 @@ def discover(
         return _finish(catalog, query, pool, semantic, info, weights, min_stars, MODEL_ID)
     # (score, listings best-matching first, the same listings preferred first, relevance): a
     # group is matched by its best-matching listing, and shown and flagged by its preferred one.
-    chosen: list[tuple[float, list[PluginRecord], list[PluginRecord], float]] = []
+    chosen: list[tuple[float, list[Listing], list[Listing], float]] = []
     for group, rel in pool.groups:
         # Popularity is multiplied by relevance, so no score exceeds its relevance: once the
         # next relevance is below the limit-th score, nothing further can enter the list.
@@ -301,7 +287,7 @@ def discover(
     matched = matched_concepts(catalog.conn, pool.plan, [g[0].id for _, g, _, _ in chosen])
     aliases = alias_names(catalog.conn, [s[0] for _, _, s, _ in chosen])
     sources = MarketSources.read(catalog.conn)
-    hits: list[Hit] = []
+    hits: list[FoundHit] = []
     for _, group, listings, rel in chosen:
         best = listings[0]
         hit = _hit(
@@ -313,7 +299,7 @@ def discover(
             sources,
             scorer,
         )
-        hits.append(hit if explain else hit.model_copy(update={"explain": None}))
+        hits.append(hit if explain else hit._replace(explain=None))
     return _finish(catalog, query, pool, hits, info, weights, min_stars)
 
 
@@ -321,47 +307,48 @@ def _finish(
     catalog: Catalog,
     query: str,
     pool: Pool,
-    hits: list[Hit],
-    info: CatalogInfo,
+    hits: list[FoundHit],
+    info: FoundCatalog,
     weights: dict[str, float],
     min_stars: int | None,
     semantic: str | None = None,
-) -> DiscoverResult:
+) -> Found:
     missing = None
     if min_stars is not None and not _has_stars(catalog):
         missing = (
             "no listing in the catalog has star data, so --min-stars excludes everything; "
             "`agentops-lite refresh` (online) reads stars from GitHub"
         )
-    result = DiscoverResult(
+    result = Found(
         query=query,
-        semantic=semantic,
-        missing=missing,
         results=hits,
         catalog=info,
-        weights={k: round(v, 4) for k, v in weights.items()},
+        weights={k: float(round(v, 4)) for k, v in weights.items()},
         interpretation=[
-            QueryConcept(concept=c, terms=t, importance=round(i, 3), corrected=fix)
+            FoundConcept(
+                concept=c, terms=list(t), importance=float(round(i, 3)), corrected=dict(fix)
+            )
             for c, t, i, fix in pool.plan.describe()
         ],
+        nothing_fits=False,
+        semantic=semantic,
+        missing=missing,
     )
     from agentops_lite.discovery.fit import fits
 
     rated = [
-        h.model_copy(update={"fit": lvl})
+        h._replace(fit=lvl)
         for h, (lvl, _) in zip(result.results, fits(result, result.results), strict=True)
     ]
-    return result.model_copy(
-        update={"results": rated, "nothing_fits": all(h.fit == "weak" for h in rated)}
-    )
+    return result._replace(results=rated, nothing_fits=all(h.fit == "weak" for h in rated))
 
 
 def _fused(
     catalog: Catalog,
     query: str,
-    groups: list[tuple[list[PluginRecord], float]],
+    groups: list[tuple[list[Listing], float]],
     scorer: Scorer,
-    passes: Callable[[Sequence[PluginRecord]], bool],
+    passes: Callable[[Sequence[Listing]], bool],
     filters: tuple[list[int], str | None, frozenset[int]],
 ) -> list[Fused] | None:
     """The semantic stage: our ranking (popularity included) fused with the model's."""
@@ -376,7 +363,7 @@ def _fused(
 
 def _fused_hits(
     catalog: Catalog, pool: Pool, fused: list[Fused], scorer: Scorer, explain: bool
-) -> list[Hit]:
+) -> list[FoundHit]:
     """Hits of the fused ranking: shown as discover shows them, scored by the fusion."""
     from agentops_lite.search.fusion import explain_fused
     from agentops_lite.search.pool import matched_concepts
@@ -386,7 +373,7 @@ def _fused_hits(
     shown = [shown_first(f.group) for f in fused]
     aliases = alias_names(catalog.conn, [s[0] for s in shown])
     sources = MarketSources.read(catalog.conn)
-    hits: list[Hit] = []
+    hits: list[FoundHit] = []
     for f, group in zip(fused, shown, strict=True):
         rel = max(relevance.get(r.id, 0.0) for r in f.group)
         hit = _hit(group[0], group, rel, matched.get(f.group[0].id, []),
@@ -395,9 +382,9 @@ def _fused_hits(
         flags = [] if f.lexical_rank else flags_of(group[0], scorer.now, 0)
         score = f.score * math.prod(FLAG_PENALTY.get(flag, 1.0) for flag in flags)
         lines = explain_fused(f, score, hit.score, hit.explain or []) if explain else None
-        semantic = hit.components.model_copy(update={"semantic": f.similarity})
-        hits.append(hit.model_copy(update={"score": round(score, 4), "components": semantic,
-                                           "explain": lines}))  # fmt: skip
+        semantic = hit.components._replace(semantic=real(f.similarity))
+        hits.append(hit._replace(score=float(round(score, 4)), components=semantic,
+                                 explain=lines))  # fmt: skip
     return sorted(hits, key=lambda h: -h.score)
 
 
@@ -408,27 +395,35 @@ def _has_stars(catalog: Catalog) -> bool:
     return catalog.conn.execute(sql).fetchone() is not None
 
 
-@dataclass(frozen=True)
-class Scorer:
+def _median(values: list[float]) -> float:
+    """`statistics.median`, the same arithmetic, without importing `statistics` (fractions,
+    decimal, random) on every discover."""
+    data = sorted(values)
+    n = len(data)
+    i = n // 2
+    return data[i] if n % 2 else (data[i - 1] + data[i]) / 2
+
+
+class Scorer(NamedTuple):
     """How a query's candidates are scored: weights, recency half-life, and the typical value of
     each popularity signal among the candidates that have it (see `combine`)."""
 
     weights: dict[str, float]
     half_life: float
     now: datetime
-    typical: dict[str, float | None] = field(default_factory=dict)
+    typical: dict[str, float | None] | None = None
 
-    def with_typical(self, groups: Sequence[Sequence[PluginRecord]]) -> Scorer:
+    def with_typical(self, groups: Sequence[Sequence[Listing]]) -> Scorer:
         known: dict[str, list[float]] = {k: [] for k in SIGNALS[1:]}
         for group in groups:
             for k, v in self.signals(group)[0].items():
                 if v is not None:
                     known[k].append(v)
-        typical = {k: statistics.median(v) if v else None for k, v in known.items()}
+        typical = {k: _median(v) if v else None for k, v in known.items()}
         return Scorer(self.weights, self.half_life, self.now, typical)
 
     def signals(
-        self, group: Sequence[PluginRecord]
+        self, group: Sequence[Listing]
     ) -> tuple[dict[str, float | None], tuple[int | None, datetime | None, int | None]]:
         """Popularity signals of a group of listings, and the raw metrics behind them."""
         stars = max((r.stars for r in group if r.stars is not None), default=None)
@@ -442,19 +437,19 @@ class Scorer:
         }
         return signals, (stars, pushed, installs)
 
-    def score(self, group: Sequence[PluginRecord], rel: float) -> tuple[float, list[str]]:
+    def score(self, group: Sequence[Listing], rel: float) -> tuple[float, list[str]]:
         """Score (flag penalties included) and explanation notes of a group."""
         return self.rate(group[0], self.signals(group)[0], rel)
 
     def rate(
-        self, shown: PluginRecord, signals: dict[str, float | None], rel: float
+        self, shown: Listing, signals: dict[str, float | None], rel: float
     ) -> tuple[float, list[str]]:
         """`score` from a group's signals already worked out; `shown` carries the flags."""
         score, notes = combine(rel, signals, self.weights, self.typical)
         for flag in flags_of(shown, self.now, 0):
             score *= FLAG_PENALTY.get(flag, 1.0)
         if QUALITY_PRIOR:
-            quality = quality_of(shown, self.now).score
+            quality = score_of(shown, self.now).score
             if quality is not None:  # unknown quality: no prior either way
                 factor = 1 - QUALITY_PRIOR + QUALITY_PRIOR * quality / 100
                 score *= factor
@@ -463,14 +458,14 @@ class Scorer:
 
 
 def _hit(
-    best: PluginRecord,
-    group: list[PluginRecord],
+    best: Listing,
+    group: list[Listing],
     rel: float,
     matched: list[str],
     aliases: list[str],
     sources: MarketSources,
     scorer: Scorer,
-) -> Hit:
+) -> FoundHit:
     signals, (stars, pushed, installs) = scorer.signals(group)
     score, notes = scorer.rate(best, signals, rel)
     here = best.marketplace_key
@@ -479,7 +474,7 @@ def _hit(
     also_named = sorted({n for n in names if n.lower() != best.name.lower()}, key=str.lower)
     flags = flags_of(best, scorer.now, len(also_named))
     meaning = flag_notes(best, flags, also_named)
-    options = [sources.option(r) for r in group if r.marketplace_key != here]
+    options = [sources.plain_option(r) for r in group if r.marketplace_key != here]
     lines = [f"relevance {rel:.2f}: matched {', '.join(matched) or 'nothing'}", *notes]
     lines += [
         f"flag {f}: {meaning[f]}" + (f"; score x{FLAG_PENALTY[f]}" if f in FLAG_PENALTY else "")
@@ -488,25 +483,28 @@ def _hit(
     markets = len({r.marketplace_key for r in group})
     if markets > 1:
         lines.append(f"listed in {markets} marketplaces; folded into one result")
-    return Hit(
+    rounded = {k: None if v is None else round(v, 4) for k, v in signals.items()}
+    return FoundHit(
         plugin=best.name,
         marketplace=best.marketplace_key,
-        score=round(score, 4),
-        components=Components(
-            relevance=round(rel, 4),
-            **{k: None if v is None else round(v, 4) for k, v in signals.items()},
+        score=float(round(score, 4)),
+        components=ScoreParts(
+            relevance=float(round(rel, 4)),
+            stars=real(rounded["stars"]),
+            recency=real(rounded["recency"]),
+            installs=real(rounded["installs"]),
         ),
         description=best.entry.description,
-        install=sources.recipe(best),
+        install=sources.plain_recipe(best),
         installed=any(r.installed for r in group),
-        flags=flags,
-        flag_notes=meaning,
+        flags=list(flags),
+        flag_notes=dict(meaning),
         category=best.entry.category,
         stars=stars,
         stars_at=next((r.stars_at for r in group if stars is not None and r.stars == stars), None),
         pushed_at=pushed,
         installs=installs,
-        matched=matched,
+        matched=list(matched),
         also_in=options,
         also_named=also_named,
         # What a plugin does is in what it ships more than in its blurb; Claude, reading these

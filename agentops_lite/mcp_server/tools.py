@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from agentops_lite.discovery.compare import CompareResult, PluginDetails
-from agentops_lite.discovery.rank import DiscoverResult, Hit
+from agentops_lite.discovery.rank_models import DiscoverResult, Hit
 from agentops_lite.install.models import InstallPlan
 from agentops_lite.models import RefreshReport
 from agentops_lite.refresh.defaults import DefaultsStatus

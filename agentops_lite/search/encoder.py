@@ -11,7 +11,6 @@ Nothing here ever opens a socket; without the extra, `load_model()` is None.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import math
 import struct
@@ -19,12 +18,13 @@ import threading
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from agentops_lite.settings import semantic_disabled
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import numpy as np
     import numpy.typing as npt
 
@@ -52,6 +52,8 @@ def _model_folder() -> Path | None:
 
 @lru_cache(maxsize=1)
 def _installed_folder() -> Path | None:
+    import importlib.util  # here: with the stage off (AGENTOPS_SEMANTIC=0) it is never needed
+
     try:
         spec = importlib.util.find_spec(PACKAGE)
         libraries = all(importlib.util.find_spec(m) for m in ("numpy", "tokenizers", "safetensors"))
@@ -59,6 +61,8 @@ def _installed_folder() -> Path | None:
         return None
     if spec is None or not spec.origin or not libraries:
         return None
+    from pathlib import Path  # here: with the stage off, a warm discover never imports it
+
     folder = Path(spec.origin).parent
     if not _pinned_version(folder):
         return None
@@ -236,6 +240,8 @@ class _Bpe:
 
 @lru_cache(maxsize=1)
 def _cached_model(folder: str) -> Model:
+    from pathlib import Path
+
     return Model(Path(folder))
 
 

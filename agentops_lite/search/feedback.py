@@ -14,9 +14,12 @@ import math
 import sqlite3
 from collections import Counter
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from agentops_lite.models import PluginRecord
 from agentops_lite.search.index import doc_count, doc_freqs, idf, plugin_fields, term_weights
+
+if TYPE_CHECKING:
+    from agentops_lite.catalog.stored import ListingLike
 
 FEEDBACK_DOCS = 10  # distinct plugins whose blurbs form the centroid
 RERANK_DEPTH = 40  # candidates reordered (the rest keep their place below)
@@ -26,7 +29,7 @@ Vector = dict[str, float]
 
 
 def blurb_vectors(
-    conn: sqlite3.Connection, records: Sequence[PluginRecord]
+    conn: sqlite3.Connection, records: Sequence[ListingLike]
 ) -> dict[int, tuple[str, Vector]]:
     """(plugin name, unit tf-idf vector of its blurb) per plugin id."""
     weights: dict[int, tuple[str, Vector]] = {}
@@ -57,7 +60,7 @@ def _dot(a: Vector, b: Vector) -> float:
 
 
 def feedback_rerank(
-    conn: sqlite3.Connection, pool: dict[int, float], records: Sequence[PluginRecord]
+    conn: sqlite3.Connection, pool: dict[int, float], records: Sequence[ListingLike]
 ) -> dict[int, float]:
     """Relevance (in [0, 1]) raised by the likeness to the best matches, renormalised.
 

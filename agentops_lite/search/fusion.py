@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from agentops_lite.catalog.listings import fold
-from agentops_lite.catalog.read import query_plugins
+from agentops_lite.catalog.read import query_listings
+from agentops_lite.catalog.stored import Listing
 from agentops_lite.errors import AgentOpsError
-from agentops_lite.models import PluginRecord
 
 RRF_K = 10.0
 WEIGHT = 1.3  # the model's rank counts this much next to the lexical one
@@ -29,9 +29,8 @@ FEEDBACK_BETA = 1.0
 MIN_SIMILARITY = 0.4
 
 
-@dataclass(frozen=True)
-class Fused:
-    group: list[PluginRecord]  # listings of one plugin, best-matching first
+class Fused(NamedTuple):
+    group: list[Listing]  # listings of one plugin, best-matching first
     lexical_rank: int | None  # None: the words did not find it (the model did)
     semantic_rank: int | None  # None: not among the model's DEPTH nearest
     similarity: float | None  # cosine of its nearest listing to the query vector
@@ -47,9 +46,9 @@ def rrf(lexical_rank: int | None, semantic_rank: int | None) -> float:
 def fuse(
     conn: sqlite3.Connection,
     query: str,
-    lexical: Sequence[list[PluginRecord]],
+    lexical: Sequence[list[Listing]],
     *,
-    keep: Callable[[list[PluginRecord]], bool],
+    keep: Callable[[list[Listing]], bool],
     marketplace_ids: Sequence[int] = (),
     category: str | None = None,
     exclude: frozenset[int] = frozenset(),
@@ -83,7 +82,7 @@ def fuse(
     position = {pid: i for i, pid in enumerate(ranking.ids)}
     lexical_rank = {r.id: i for i, g in enumerate(lexical, 1) for r in g}
     extra_ids = [pid for pid in ranking.ids if pid not in lexical_rank]
-    extra = sorted(query_plugins(conn, ids=extra_ids), key=lambda r: position[r.id])
+    extra = sorted(query_listings(conn, ids=extra_ids), key=lambda r: position[r.id])
     groups = fold([r for g in lexical for r in g] + extra)
     near = sorted(
         (min(position[r.id] for r in g if r.id in position), i)

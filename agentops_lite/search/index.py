@@ -16,8 +16,7 @@ import re
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from agentops_lite.search.synonyms import join_phrases
 from agentops_lite.search.tokens import terms
@@ -168,8 +167,7 @@ def vocabulary_near(conn: sqlite3.Connection, word: str, spread: int = 2) -> lis
     return [r[0] for r in rows]
 
 
-@dataclass(frozen=True)
-class QueryTerm:
+class QueryTerm(NamedTuple):
     term: str
     concept: int
     weight: float  # query-side weight, idf included

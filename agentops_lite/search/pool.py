@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from agentops_lite.catalog.listings import fold
-from agentops_lite.catalog.read import query_plugins
-from agentops_lite.models import PluginRecord
+from agentops_lite.catalog.read import query_listings
+from agentops_lite.catalog.stored import Listing
 from agentops_lite.search.feedback import feedback_rerank
 from agentops_lite.search.index import retrieve
 from agentops_lite.search.name_boost import rerank
@@ -19,11 +18,10 @@ COVERAGE_POWER = 2.0
 RELEVANCE_FLOOR = 0.12  # below this share of the best match a plugin is not ranked
 
 
-@dataclass
-class Pool:
+class Pool(NamedTuple):
     plan: QueryPlan
     # (listings of one plugin, best first; relevance in [0, 1]), by falling relevance
-    groups: list[tuple[list[PluginRecord], float]]
+    groups: list[tuple[list[Listing], float]]
     repos: dict[str, str | None]  # marketplace key -> GitHub repo
 
 
@@ -68,7 +66,7 @@ def candidates(
     )
     kept = _normalised([row for row in found if row[0] not in exclude])
     kept = rerank(conn, kept, plan)
-    records = query_plugins(conn, ids=list(kept)) if kept else []
+    records = query_listings(conn, ids=list(kept)) if kept else []
     kept = feedback_rerank(conn, kept, records)
     records.sort(key=lambda r: -kept[r.id])
     groups = [(g, kept[g[0].id]) for g in fold(records)]

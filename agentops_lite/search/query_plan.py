@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 import sqlite3
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from agentops_lite.search.index import QueryTerm, doc_count, doc_freqs, idf, vocabulary_near
 from agentops_lite.search.synonyms import GENERIC, QUERY_FILLER, vocabulary
@@ -33,24 +33,50 @@ def split_clauses(text: str) -> list[str]:
     return [p for p in parts if p] if len(parts) > 1 else []
 
 
-@dataclass
 class Concept:
-    """One need in the query: the user's words plus the variants that may stand in for them."""
+    """One need in the query: the user's words plus the variants that may stand in for them.
 
-    label: str
-    terms: dict[str, float] = field(default_factory=dict)  # term -> variant weight (1 = as typed)
-    generic: bool = False
-    domain: bool = False  # a term of the vocabulary: names a need rather than framing it
-    corrected: dict[str, str] = field(default_factory=dict)  # typed word -> indexed term
-    importance: float = 0.0
+    A plain class, not a dataclass: `dataclasses` imports `inspect`, a tenth of a warm discover."""
+
+    __slots__ = ("corrected", "domain", "generic", "importance", "label", "terms")
+
+    def __init__(
+        self,
+        label: str,
+        terms: dict[str, float] | None = None,
+        generic: bool = False,
+        domain: bool = False,
+        corrected: dict[str, str] | None = None,
+        importance: float = 0.0,
+    ) -> None:
+        self.label = label
+        self.terms = {} if terms is None else terms  # term -> variant weight (1 = as typed)
+        self.generic = generic
+        self.domain = domain  # a term of the vocabulary: names a need rather than framing it
+        self.corrected = {} if corrected is None else corrected  # typed word -> indexed term
+        self.importance = importance
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.label, self.terms, self.generic, self.domain, self.corrected, self.importance)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Concept) and self._key() == other._key()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{n}={v!r}" for n, v in zip(_CONCEPT_FIELDS, self._key(), strict=True))
+        return f"Concept({fields})"
 
     def add(self, term: str, weight: float) -> None:
         if self.terms.get(term, 0.0) < weight:
             self.terms[term] = weight
 
 
-@dataclass
-class QueryPlan:
+_CONCEPT_FIELDS = ("label", "terms", "generic", "domain", "corrected", "importance")
+
+
+class QueryPlan(NamedTuple):
     text: str
     concepts: list[Concept]
     documents: int

@@ -7,7 +7,6 @@ query costs one short encode and one pass over the stored vectors.
 
 from __future__ import annotations
 
-import hashlib
 import heapq
 import json
 import operator
@@ -15,8 +14,7 @@ import re
 import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from agentops_lite.search.encoder import (
     DIM,
@@ -69,6 +67,8 @@ def listing_text(
 
 
 def text_hash(text: str) -> str:
+    import hashlib  # here: OpenSSL's load costs a warm discover more than it ever hashes
+
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]
 
 
@@ -193,8 +193,7 @@ def fill_missing(conn: sqlite3.Connection, model: Model) -> int:
 
 
 # -- querying ----------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Ranking:
+class Ranking(NamedTuple):
     """The model's ranking of the catalog's listings for one query (best first)."""
 
     ids: list[int]

@@ -10,15 +10,33 @@ every query alike.
 
 from __future__ import annotations
 
-import hashlib
 import json
+import os
+import zlib
 from functools import lru_cache
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from agentops_lite.search import tokens
 from agentops_lite.search.tokens import terms
 
-VOCABULARY_FILE = Path(__file__).resolve().parent.parent / "data" / "vocabulary.json"
+if TYPE_CHECKING:
+    from pathlib import Path
+
+# A str: every read command loads the file, and pathlib (with the urllib.parse and ipaddress it
+# imports) would cost it more than the load. `VOCABULARY_FILE`, the Path the build script writes
+# (and tests point elsewhere), is made on first use by the module's __getattr__.
+_VOCABULARY = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.realpath(__file__))), "data", "vocabulary.json"
+)
+
+
+def __getattr__(name: str) -> Path:
+    if name == "VOCABULARY_FILE":
+        from pathlib import Path
+
+        return Path(_VOCABULARY)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 EQUIVALENT = """
 kubernetes, k8s, kube
@@ -308,15 +326,21 @@ def vocabulary() -> dict[tuple[str, ...], dict[str, float]]:
 
 
 def signature() -> str:
-    """What the vocabulary is made from: the groups and the tokenizer's code."""
-    digest = hashlib.sha256(f"{EQUIVALENT}\0{RELATED}\0".encode())
-    digest.update(Path(tokens.__file__).read_bytes())
-    return digest.hexdigest()[:32]
+    """What the vocabulary is made from: the groups and the tokenizer's code.
+
+    Two 32-bit checksums, not a sha256: every read command checks it, and loading OpenSSL for
+    hashlib would cost it more than the check (this guards a build artefact, not secrets)."""
+    with open(tokens.__file__, "rb") as fh:
+        data = f"{EQUIVALENT}\0{RELATED}\0".encode() + fh.read()
+    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}-{len(data)}"
 
 
 def _packaged() -> dict[tuple[str, ...], dict[str, float]] | None:
+    # A VOCABULARY_FILE set on the module (a test's stale copy) wins over the packaged one.
+    where = globals().get("VOCABULARY_FILE", _VOCABULARY)
     try:
-        doc = json.loads(VOCABULARY_FILE.read_text("utf-8"))
+        with open(where, encoding="utf-8") as fh:
+            doc = json.loads(fh.read())
     except (OSError, ValueError):
         return None
     if not isinstance(doc, dict) or doc.get("signature") != signature():

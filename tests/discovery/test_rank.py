@@ -125,6 +125,16 @@ def test_the_same_plugin_is_shown_from_its_freshest_listing(
     assert [h.plugin for h in starred] == ["pr-reviewer"] and starred[0].marketplace == fresh
 
 
+def _plain_agrees(cat: Catalog, query: str, limit: int = 10) -> None:
+    """The warm path (plain listings, `found` tuples) folds aliases as the models do."""
+    from agentops_lite.discovery.found import as_json
+
+    now = datetime(2026, 12, 4, tzinfo=timezone.utc)
+    plain = discover(cat, query, limit=limit, now=now, explain=True, plain=True)
+    model = discover(cat, query, limit=limit, now=now, explain=True)
+    assert as_json(plain) == model.model_dump(mode="json")
+
+
 def test_one_marketplaces_aliases_fold_into_one_result(
     fixture_catalog: Callable[..., Catalog],
 ) -> None:
@@ -145,6 +155,7 @@ def test_one_marketplaces_aliases_fold_into_one_result(
     )
     assert hit.flags == ["duplicate"] and "k8s-deployer" in hit.flag_notes["duplicate"]
     assert hit.install.command == "/plugin install kubernetes-deployer@alpha-market"
+    _plain_agrees(cat, "k8s deployer kubernetes manifests")
 
 
 def test_only_strict_aliases_fold(fixture_catalog: Callable[..., Catalog]) -> None:
@@ -172,6 +183,7 @@ def test_only_strict_aliases_fold(fixture_catalog: Callable[..., Catalog]) -> No
     }
     cat = fixture_catalog(plugins, files=files)
     hits = {h.plugin: h.also_named for h in discover(cat, "cluster", limit=20).results}
+    _plain_agrees(cat, "cluster", limit=20)
     assert hits == {
         "kit-charts": [],
         "kit-probes": [],
