@@ -117,7 +117,7 @@ def pick_for_needs(
         if need.added and need.check == "found":
             # A check the goal implies but nothing in it does ("check whether the build is
             # broken"): Claude answers it; a plugin found for its words would be a guess.
-            picks.append(_instruction_only(need, "a check the goal's condition needs"))
+            picks.append(_need_pick(need, "a check the goal's condition needs"))
             continue
         result = discover(catalog, need.query, limit=50 if chosen_ids else 10)
         hits = result.results
@@ -163,20 +163,15 @@ def pick_for_needs(
                 else f"best {level} fit for this need"
             )
         picks.append(
-            NeedPick(
-                need=need.text,
-                query=need.query,
-                role=need.role,
-                parallel_group=need.parallel_group,
-                added=need.added,
-                check=need.check if need.role == "gate" else None,
+            _need_pick(
+                need,
+                reason,
                 plugin=plugin,
                 fit=level,
                 coverage=share,
                 use=invocation,
                 shared=shared,
                 alternatives=alternatives,
-                reason=reason,
             )
         )
     used = {p.plugin.plugin_id for p in picks if p.plugin is not None}
@@ -210,7 +205,18 @@ def _choose(
     return pick, pick[0].plugin.lower() in taken
 
 
-def _instruction_only(need: Need, reason: str) -> NeedPick:
+def _need_pick(
+    need: Need,
+    reason: str,
+    *,
+    plugin: Hit | None = None,
+    fit: FitLevel | None = None,
+    coverage: float | None = None,
+    use: Invocation | None = None,
+    shared: bool = False,
+    alternatives: Sequence[Hit] = (),
+) -> NeedPick:
+    """The pick of `need`: the need's own fields, and what serves it (nothing, by default)."""
     return NeedPick(
         need=need.text,
         query=need.query,
@@ -218,10 +224,12 @@ def _instruction_only(need: Need, reason: str) -> NeedPick:
         parallel_group=need.parallel_group,
         added=need.added,
         check=need.check if need.role == "gate" else None,
-        plugin=None,
-        fit=None,
-        coverage=None,
-        use=None,
+        plugin=plugin,
+        fit=fit,
+        coverage=coverage,
+        use=use,
+        shared=shared,
+        alternatives=list(alternatives),
         reason=reason,
     )
 
